@@ -1,0 +1,98 @@
+"""All configuration in one place: environment variables prefixed ``SPOORMATCH_``.
+
+Defaults work offline on a laptop: the reference data next to the package, an
+embedded SQLite database and the packaged model. Every other module reads its
+configuration from :func:`get_settings`, never from ``os.environ`` directly.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, fields, replace
+from functools import lru_cache
+from pathlib import Path
+
+PREFIX = "SPOORMATCH_"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class ScoreWeights:
+    """Weights of the ranking components; they need not sum to one."""
+
+    semantic: float = 0.35
+    occupation: float = 0.15
+    skills: float = 0.10
+    wishes: float = 0.20
+    education: float = 0.10
+    distance: float = 0.10
+    # Subtracted per flagged item: a place on the edge of a limit ranks below an
+    # otherwise equal place that is comfortably within it.
+    signal_penalty: float = 0.03
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = REPO_ROOT / "data"
+    models_dir: Path = REPO_ROOT / "models"
+    state_dir: Path = REPO_ROOT / "var"
+    database_url: str = ""
+    # Used when a candidate has no max_travel_km: 1.5 h one way is the usual
+    # spoor-2 upper norm, roughly 45 km by public transport.
+    default_max_travel_km: float = 45.0
+    # Share of the maximum distance within which travel is flagged (contract: 10%).
+    travel_signal_fraction: float = 0.10
+    encoder: str = "tfidf"
+    model_path: str = ""
+    index_backend: str = "auto"
+    weights: ScoreWeights = field(default_factory=ScoreWeights)
+
+    def with_overrides(self, **kwargs) -> "Settings":
+        return replace(self, **kwargs)
+
+
+def _coerce(value: str, kind: type):
+    if kind is Path:
+        return Path(value).expanduser()
+    if kind is float:
+        return float(value)
+    if kind is int:
+        return int(value)
+    return value
+
+
+def settings_from_env(environ: dict[str, str] | None = None) -> Settings:
+    """Build settings from ``SPOORMATCH_*`` variables; unknown ones are ignored.
+
+    Weights are read as ``SPOORMATCH_WEIGHT_<COMPONENT>``.
+    """
+    env = os.environ if environ is None else environ
+    base = Settings()
+    values = {}
+    for f in fields(Settings):
+        if f.name == "weights":
+            continue
+        key = PREFIX + f.name.upper()
+        if key in env and env[key] != "":
+            default = getattr(base, f.name)
+            try:
+                values[f.name] = _coerce(env[key], type(default) if not isinstance(default, Path) else Path)
+            except ValueError as exc:
+                raise ValueError(f"{key}: cannot read {env[key]!r} ({exc})") from None
+    weight_values = {}
+    for f in fields(ScoreWeights):
+        key = f"{PREFIX}WEIGHT_{f.name.upper()}"
+        if key in env and env[key] != "":
+            try:
+                weight_values[f.name] = float(env[key])
+            except ValueError:
+                raise ValueError(f"{key}: must be a number, got {env[key]!r}") from None
+    if values.get("database_url", "") == "":
+        state_dir = values.get("state_dir", base.state_dir)
+        values["database_url"] = f"sqlite:///{Path(state_dir) / 'spoormatch.db'}"
+    return Settings(**values, weights=ScoreWeights(**weight_values))
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return settings_from_env()
