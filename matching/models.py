@@ -33,7 +33,7 @@ EDUCATION_RANK = {
     "basisonderwijs": 0, "vmbo": 1, "mbo-1": 1, "mbo-2": 2, "mbo-3": 3, "havo": 3,
     "mbo-4": 4, "vwo": 4, "hbo": 5, "wo": 6,
 }
-_SUBFIELD = re.compile(r"^([A-Za-z_][\w]*|[IVX]+\.\d+): (.*)$", re.S)
+_SUBFIELD = re.compile(r"^([A-Za-z]+\.\d+|[A-Za-z_]\w*): (.*)$", re.S)
 PLACEMENT_KINDS = ("vacature", "detachering", "werkervaringsplek")
 PLACEMENT_STATUSES = ("open", "closed", "filled")
 

@@ -1,0 +1,133 @@
+"""The ``spoormatch`` command: a thin shell around the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Sequence
+
+from matching.io import InputError, read_jsonl, write_jsonl
+from matching.settings import get_settings
+
+DEMO_PLACEMENTS = 3000
+DEMO_SEED = 7
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
+def _cmd_match(args: argparse.Namespace) -> int:
+    from matching.matcher import Matcher
+    from matching.models import Candidate, Placement
+
+    candidates = read_jsonl(args.candidates, Candidate)
+    placements = read_jsonl(args.placements, Placement)
+    matcher = Matcher().fit(placements)
+    results = (
+        matcher.suggest(c, top=args.top, explain_excluded=args.explain_excluded) for c in candidates
+    )
+    n = write_jsonl(args.out, results)
+    print(f"{n} candidates matched against {len(placements)} places -> {args.out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from matching.generate import generate_demo
+
+    started = time.perf_counter()
+    counts = generate_demo(Path(args.out_dir), args.placements, args.candidates, seed=args.seed,
+                           include_stories=not args.no_stories)
+    took = time.perf_counter() - started
+    print(f"wrote {counts} to {args.out_dir} in {took:.1f} s", file=sys.stderr)
+    return 0
+
+
+def _cmd_link_title(args: argparse.Namespace) -> int:
+    from matching.occupations import link_titles_file
+
+    n = link_titles_file(Path(args.input), Path(args.out), args.top)
+    print(f"{n} titles linked -> {args.out}", file=sys.stderr)
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from matching.generate import generate_placements
+    from matching.matcher import Matcher
+    from matching.models import Candidate, Placement
+
+    settings = get_settings()
+    candidates = read_jsonl(settings.data_dir / "demo" / "candidates.jsonl", Candidate)
+    placements = [Placement.model_validate(p) for p in generate_placements(args.placements, seed=DEMO_SEED)]
+    started = time.perf_counter()
+    matcher = Matcher().fit(placements)
+    results = [matcher.suggest(c, top=args.top) for c in candidates]
+    took = time.perf_counter() - started
+    out = settings.state_dir / "demo" / "suggestions.jsonl"
+    write_jsonl(out, results)
+    by_id = {p.id: p for p in placements}
+    for cand, res in zip(candidates, results):
+        print(f"\n== {cand.id}: {cand.experience[0].title if cand.experience else ''} ==")
+        for s in res.suggestions:
+            p = by_id[s.placement_id]
+            print(f"{s.rank:>2}. {p.title} ({p.kind}, {p.hours_per_week:g} u/w) score {s.score:.2f} [{s.verdict}]")
+            print(f"    {s.explanation}")
+    print(f"\n{len(candidates)} candidates, {len(placements)} places, matched in {took:.1f} s; written to {out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="spoormatch", description="Spoor-2 matching engine")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    m = sub.add_parser("match", help="rank places for candidates (JSON Lines in and out)")
+    m.add_argument("--candidates", required=True, help="candidates, JSON Lines")
+    m.add_argument("--placements", required=True, help="places, JSON Lines")
+    m.add_argument("--top", type=_positive_int, default=10)
+    m.add_argument("--out", required=True, help="suggestions, JSON Lines")
+    m.add_argument("--explain-excluded", type=_positive_int, nargs="?", const=5, default=0, metavar="N",
+                   help="add the N best places a limit excludes, with the items that exclude them (default 5)")
+    m.set_defaults(func=_cmd_match)
+
+    g = sub.add_parser("generate", help="write synthetic Dutch demo data")
+    g.add_argument("--placements", type=_positive_int, default=2000)
+    g.add_argument("--candidates", type=int, default=50)
+    g.add_argument("--seed", type=int, default=0)
+    g.add_argument("--out-dir", default="data/demo/generated")
+    g.add_argument("--no-stories", action="store_true", help="leave out the five story candidates")
+    g.set_defaults(func=_cmd_generate)
+
+    lt = sub.add_parser("link-title", help="link Dutch job titles to ESCO occupations")
+    lt.add_argument("--in", dest="input", required=True, help="one title per line")
+    lt.add_argument("--top", type=_positive_int, default=10)
+    lt.add_argument("--out", required=True)
+    lt.set_defaults(func=_cmd_link_title)
+
+    d = sub.add_parser("demo", help="match the demo candidates against generated places and print")
+    d.add_argument("--placements", type=_positive_int, default=DEMO_PLACEMENTS)
+    d.add_argument("--top", type=_positive_int, default=5)
+    d.set_defaults(func=_cmd_demo)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print("spoormatch: input refused, nothing written:", file=sys.stderr)
+        for line in exc.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

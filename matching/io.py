@@ -1,0 +1,88 @@
+"""JSON Lines in and out: contract objects read with line numbers, written atomically."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterable, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from matching.models import describe_errors
+
+M = TypeVar("M", bound=BaseModel)
+MAX_REPORTED = 20
+
+
+class InputError(ValueError):
+    """Bad input: every problem found, each naming the line, the field and the reason."""
+
+    def __init__(self, problems: list[str]):
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
+def parse_records(lines: Iterable[str], model: type[M], source: str) -> list[M]:
+    """Validate every line; refuse the whole input if any line is bad."""
+    records: list[M] = []
+    problems: list[str] = []
+    first_line: dict[str, int] = {}
+    for n, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = model.model_validate_json(line)
+        except ValidationError as exc:
+            if any(e["type"] == "json_invalid" for e in exc.errors()):
+                problems.append(f"{source} line {n}: not valid JSON")
+            else:
+                problems.extend(f"{source} line {n}: {msg}" for msg in describe_errors(exc))
+        else:
+            rid = getattr(record, "id", None)
+            if rid is not None and rid in first_line:
+                problems.append(f"{source} line {n}: id: duplicate id {rid!r} (first on line {first_line[rid]})")
+            else:
+                if rid is not None:
+                    first_line[rid] = n
+                records.append(record)
+        if len(problems) >= MAX_REPORTED:
+            problems.append(f"{source}: stopped after {MAX_REPORTED} problems")
+            break
+    if problems:
+        raise InputError(problems)
+    return records
+
+
+def read_jsonl(path: Path | str, model: type[M]) -> list[M]:
+    path = Path(path)
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return parse_records(fh, model, str(path))
+    except FileNotFoundError:
+        raise InputError([f"{path}: no such file"]) from None
+    except UnicodeDecodeError as exc:
+        raise InputError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
+
+
+def write_jsonl(path: Path | str, records: Iterable[BaseModel | dict]) -> int:
+    """Write to a temporary file beside the target, then rename: never half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    count = 0
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for record in records:
+                if isinstance(record, BaseModel):
+                    fh.write(record.model_dump_json(exclude_none=True))
+                else:
+                    fh.write(json.dumps(record, ensure_ascii=False))
+                fh.write("\n")
+                count += 1
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return count

@@ -1,0 +1,177 @@
+"""Scoring of feasible places: every component in [0, 1], weights from the settings.
+
+Cheap components (wishes, education, distance, flagged items) are computed for all
+feasible places at once from column arrays; the ones that need a pair-wise look
+(skills overlap, occupational proximity, the exact text similarity) only for the
+shortlist that retrieval hands over.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from matching.models import EDUCATION_RANK, PLACEMENT_KINDS, Candidate, Placement
+from matching.settings import ScoreWeights
+
+KIND_CODE = {k: i for i, k in enumerate(PLACEMENT_KINDS)}
+COMPONENTS = ("semantic", "occupation", "skills", "wishes", "education", "distance")
+
+
+def norm_term(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def candidate_text(candidate: Candidate) -> str:
+    """What the candidate brings and wants, as one Dutch text for the encoder."""
+    parts = []
+    for exp in candidate.experience:
+        parts.append(f"{exp.title}. {exp.description}".strip())
+    if candidate.skills:
+        parts.append("Vaardigheden: " + ", ".join(candidate.skills) + ".")
+    if candidate.education.field:
+        parts.append(f"Opleiding: {candidate.education.field}.")
+    if candidate.wishes.text:
+        parts.append(candidate.wishes.text)
+    return " ".join(parts)
+
+
+def experience_texts(candidate: Candidate) -> list[str]:
+    return [f"{exp.title}. {exp.description}".strip() for exp in candidate.experience]
+
+
+def placement_text(placement: Placement) -> str:
+    parts = [placement.title + ".", placement.description]
+    if placement.skills:
+        parts.append("Vaardigheden: " + ", ".join(placement.skills) + ".")
+    if placement.sector:
+        parts.append(f"Sector: {placement.sector}.")
+    return " ".join(p for p in parts if p)
+
+
+@dataclass
+class PlacementFeatures:
+    """Columns the cheap components need, aligned with the PlacementTable rows."""
+
+    kind: np.ndarray  # int8 code into PLACEMENT_KINDS
+    education_rank: np.ndarray  # int8; -1 = no requirement
+    sector: np.ndarray  # object array of normalised sector names
+    hours_per_week: np.ndarray  # float32
+    skills: list[frozenset[str]]
+    title_key: np.ndarray  # object array: normalised title, for diversity
+
+    @classmethod
+    def from_placements(cls, placements: Sequence[Placement]) -> "PlacementFeatures":
+        return cls(
+            kind=np.array([KIND_CODE[p.kind] for p in placements], dtype=np.int8),
+            education_rank=np.array(
+                [EDUCATION_RANK[p.education_level] if p.education_level else -1 for p in placements], dtype=np.int8
+            ),
+            sector=np.array([norm_term(p.sector) for p in placements], dtype=object),
+            hours_per_week=np.array([p.hours_per_week for p in placements], dtype=np.float32),
+            skills=[frozenset(norm_term(s) for s in p.skills) for p in placements],
+            title_key=np.array([norm_term(p.title) for p in placements], dtype=object),
+        )
+
+    def take(self, rows: np.ndarray) -> "PlacementFeatures":
+        rows = np.asarray(rows)
+        if rows.dtype == bool:
+            rows = np.flatnonzero(rows)
+        return PlacementFeatures(
+            kind=self.kind[rows],
+            education_rank=self.education_rank[rows],
+            sector=self.sector[rows],
+            hours_per_week=self.hours_per_week[rows],
+            skills=[self.skills[i] for i in rows],
+            title_key=self.title_key[rows],
+        )
+
+    @classmethod
+    def concat(cls, parts: Sequence["PlacementFeatures"]) -> "PlacementFeatures":
+        return cls(
+            kind=np.concatenate([p.kind for p in parts]),
+            education_rank=np.concatenate([p.education_rank for p in parts]),
+            sector=np.concatenate([p.sector for p in parts]),
+            hours_per_week=np.concatenate([p.hours_per_week for p in parts]),
+            skills=[s for p in parts for s in p.skills],
+            title_key=np.concatenate([p.title_key for p in parts]),
+        )
+
+
+def wishes_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:
+    """Kind, hours and sector against the candidate's own wishes; no wish = no preference."""
+    wishes = candidate.wishes
+    if wishes.kinds:
+        wanted = np.array([KIND_CODE[k] for k in wishes.kinds], dtype=np.int8)
+        kind = np.isin(feats.kind[rows], wanted).astype(np.float32)
+    else:
+        kind = np.ones(len(rows), dtype=np.float32)
+    if wishes.hours_per_week:
+        gap = np.abs(feats.hours_per_week[rows] - wishes.hours_per_week) / wishes.hours_per_week
+        hours = np.clip(1.0 - gap, 0.0, 1.0)
+    else:
+        hours = np.ones(len(rows), dtype=np.float32)
+    if wishes.sectors:
+        wanted_sectors = {norm_term(s) for s in wishes.sectors}
+        sector = np.fromiter((s in wanted_sectors for s in feats.sector[rows]), dtype=np.float32, count=len(rows))
+    else:
+        sector = np.ones(len(rows), dtype=np.float32)
+    return (0.5 * kind + 0.3 * hours + 0.2 * sector).astype(np.float32)
+
+
+def education_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:
+    have = EDUCATION_RANK[candidate.education.level]
+    need = feats.education_rank[rows].astype(np.float32)
+    gap = np.maximum(need - have, 0.0)
+    # One level short is often bridged on the job; three levels short rarely is.
+    return np.where(need < 0, 1.0, np.clip(1.0 - gap / 3.0, 0.0, 1.0)).astype(np.float32)
+
+
+def distance_component(distance_km: np.ndarray, max_travel_km: float) -> np.ndarray:
+    return np.clip(1.0 - np.asarray(distance_km) / max_travel_km, 0.0, 1.0).astype(np.float32)
+
+
+def skills_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:
+    have = {norm_term(s) for s in candidate.skills}
+    out = np.zeros(len(rows), dtype=np.float32)
+    for k, r in enumerate(rows):
+        asked = feats.skills[r]
+        if asked:
+            out[k] = len(asked & have) / len(asked)
+    return out
+
+
+def combine(components: dict[str, np.ndarray], n_signals: np.ndarray, weights: ScoreWeights) -> np.ndarray:
+    """Weighted mean of the components present, minus a penalty per flagged item."""
+    total = np.zeros_like(next(iter(components.values())), dtype=np.float32)
+    weight_sum = 0.0
+    for name, values in components.items():
+        w = getattr(weights, name)
+        total += w * values
+        weight_sum += w
+    score = total / weight_sum if weight_sum > 0 else total
+    return np.clip(score - weights.signal_penalty * n_signals, 0.0, 1.0)
+
+
+def diversify(order: np.ndarray, scores: np.ndarray, keys: np.ndarray, top: int, repeat_penalty: float = 0.08) -> np.ndarray:
+    """Greedy re-ranking so one kind of work does not fill the whole list.
+
+    Each place already chosen with the same key (occupation or normalised title)
+    lowers the effective score of the next one; with nothing else that fits, the
+    repeats still come back, so the list is never shorter for it.
+    """
+    remaining = list(order)
+    chosen: list[int] = []
+    seen: dict[object, int] = {}
+    while remaining and len(chosen) < top:
+        best_k, best_val = 0, -np.inf
+        for k, r in enumerate(remaining[: top * 4]):
+            val = scores[r] - repeat_penalty * seen.get(keys[r], 0)
+            if val > best_val:
+                best_k, best_val = k, val
+        r = remaining.pop(best_k)
+        chosen.append(r)
+        seen[keys[r]] = seen.get(keys[r], 0) + 1
+    return np.asarray(chosen, dtype=np.int64)
