@@ -120,3 +120,27 @@ def test_order_of_many_equal_places_is_by_id():
     random.Random(3).shuffle(places)
     ids = [s.placement_id for s in fit(places).suggest(make_candidate(), top=5).suggestions]
     assert ids == sorted(ids)
+
+
+def test_upsert_makes_a_place_searchable_and_remove_drops_it():
+    m = fit([make_placement(id="p-a")])
+    c = make_candidate()
+    m.upsert([make_placement(id="p-b", title="Gastvrouw")])
+    assert {s.placement_id for s in m.suggest(c, top=5).suggestions} == {"p-a", "p-b"}
+    m.upsert([make_placement(id="p-a", status="closed")])  # replacing by id
+    assert [s.placement_id for s in m.suggest(c, top=5).suggestions] == ["p-b"]
+    m.remove(["p-b"])
+    assert m.suggest(c, top=5).suggestions == [] and "p-b" not in m and len(m) == 1
+
+
+def test_removing_an_unknown_place_names_it():
+    import pytest
+
+    with pytest.raises(KeyError, match="p-zz"):
+        fit([make_placement()]).remove(["p-zz"])
+
+
+def test_upsert_into_an_empty_matcher():
+    m = Matcher(encoder=ENC)
+    m.upsert([make_placement(id="p-x")])
+    assert [s.placement_id for s in m.suggest(make_candidate(), top=3).suggestions] == ["p-x"]
