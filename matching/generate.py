@@ -13,12 +13,8 @@ they are evaluation data only.
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import json
 import math
-import os
-import tempfile
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +23,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 import numpy as np
 
 from matching.geo import load_gazetteer, normalise_place
+from matching.io import write_jsonl
 from matching.settings import get_settings
 
 __all__ = [
@@ -36,7 +33,6 @@ __all__ = [
     "generate_demo",
     "generate_placements",
     "story_candidates",
-    "write_jsonl",
 ]
 
 # Fixed, so that a seed gives the same records whatever the caller's n.
@@ -1687,57 +1683,16 @@ def story_candidates() -> list[dict]:
 # Writing
 # ---------------------------------------------------------------------------
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-_WRITE_BATCH = 4096
-
-
-def write_jsonl(records: Iterable[dict], path: Path) -> int:
-    """Write one JSON object per line and return the count.
-
-    Written to a temporary file in the same folder and renamed over ``path`` only
-    when every record is written, so readers never see a half-written file and a
-    failure half-way leaves any previous file untouched.
-    """
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    count = 0
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            batch: list[str] = []
-            encode = _ENCODER.encode
-            for record in records:
-                batch.append(encode(record))
-                count += 1
-                if len(batch) >= _WRITE_BATCH:
-                    batch.append("")
-                    fh.write("\n".join(batch))
-                    batch.clear()
-            if batch:
-                batch.append("")
-                fh.write("\n".join(batch))
-            fh.flush()
-            os.fsync(fh.fileno())
-        # mkstemp makes the file private; data files are meant to be shared.
-        os.chmod(tmp_name, 0o644)
-        os.replace(tmp_name, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp_name)
-        raise
-    return count
-
-
 def generate_demo(out_dir: Path, n_placements: int, n_candidates: int, seed: int = 0,
                   include_stories: bool = True) -> dict:
     """Write ``placements.jsonl`` and ``candidates.jsonl`` into ``out_dir``; return the counts."""
     out_dir = Path(out_dir)
-    placements = write_jsonl(generate_placements(n_placements, seed), out_dir / "placements.jsonl")
+    placements = write_jsonl(out_dir / "placements.jsonl", generate_placements(n_placements, seed))
 
     def candidates() -> Iterator[dict]:
         if include_stories:
             yield from story_candidates()
         yield from generate_candidates(n_candidates, seed)
 
-    n_written = write_jsonl(candidates(), out_dir / "candidates.jsonl")
+    n_written = write_jsonl(out_dir / "candidates.jsonl", candidates())
     return {"placements": placements, "candidates": n_written}

@@ -66,21 +66,42 @@ def read_jsonl(path: Path | str, model: type[M]) -> list[M]:
         raise InputError([f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})"]) from None
 
 
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+_WRITE_BATCH = 4096
+
+
+def _line(record: BaseModel | dict) -> str:
+    if isinstance(record, BaseModel):
+        return record.model_dump_json(exclude_none=True)
+    return _JSON.encode(record)
+
+
 def write_jsonl(path: Path | str, records: Iterable[BaseModel | dict]) -> int:
-    """Write to a temporary file beside the target, then rename: never half a file."""
+    """Write one JSON object per line; return the count.
+
+    Written to a temporary file beside the target and renamed over it only when
+    every record is written: readers never see half a file, and a failure half-way
+    leaves any previous file untouched.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     count = 0
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            batch: list[str] = []
             for record in records:
-                if isinstance(record, BaseModel):
-                    fh.write(record.model_dump_json(exclude_none=True))
-                else:
-                    fh.write(json.dumps(record, ensure_ascii=False))
-                fh.write("\n")
+                batch.append(_line(record))
                 count += 1
+                if len(batch) >= _WRITE_BATCH:
+                    fh.write("\n".join(batch) + "\n")
+                    batch.clear()
+            if batch:
+                fh.write("\n".join(batch) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp makes the file private; data files are meant to be shared.
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

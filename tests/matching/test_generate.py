@@ -16,7 +16,6 @@ from matching.generate import (
     generate_demo,
     generate_placements,
     story_candidates,
-    write_jsonl,
 )
 from matching.models import PLACEMENT_KINDS, PLACEMENT_STATUSES, Candidate, Placement
 from matching.settings import REPO_ROOT
@@ -145,34 +144,6 @@ def test_committed_demo_candidates_are_the_stories():
     path = REPO_ROOT / "data" / "demo" / "candidates.jsonl"
     lines = path.read_text(encoding="utf-8").splitlines()
     assert [json.loads(line) for line in lines] == story_candidates()
-
-
-def test_write_jsonl_counts_lines(tmp_path: Path):
-    records = list(generate_placements(25, seed=1))
-    path = tmp_path / "sub" / "p.jsonl"
-    assert write_jsonl(iter(records), path) == 25
-    lines = path.read_text(encoding="utf-8").splitlines()
-    assert [json.loads(line) for line in lines] == records
-
-
-def test_write_jsonl_leaves_no_partial_file(tmp_path: Path):
-    path = tmp_path / "p.jsonl"
-    path.write_text("old\n", encoding="utf-8")
-
-    def failing():
-        yield from generate_placements(5, seed=1)
-        raise RuntimeError("source broke half-way")
-
-    with pytest.raises(RuntimeError):
-        write_jsonl(failing(), path)
-    assert path.read_text(encoding="utf-8") == "old\n"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.jsonl"]
-
-    new = tmp_path / "new.jsonl"
-    with pytest.raises(RuntimeError):
-        write_jsonl(failing(), new)
-    assert not new.exists()
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.jsonl"]
 
 
 def test_generate_demo(tmp_path: Path):
