@@ -8,6 +8,7 @@ item is removed before retrieval and cannot come back whatever its score.
 from __future__ import annotations
 
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -23,7 +24,9 @@ from matching.constraints import (
     evaluate,
     explain_row,
 )
+from matching.embedding_cache import EmbeddingCache
 from matching.encoders import Encoder
+from matching.index import VectorIndex, make_index
 from matching.fml import load_catalogue
 from matching.models import (
     Candidate,
@@ -55,24 +58,76 @@ SHORTLIST_MIN = 100
 
 @dataclass(frozen=True)
 class _Snapshot:
-    """Everything one query reads, swapped whole on every write."""
+    """Everything one query reads about the places, swapped whole on every write."""
 
     placements: list[Placement]
     table: PlacementTable
     features: PlacementFeatures
-    vectors: np.ndarray
-    id_rank: np.ndarray
+    iids: np.ndarray  # the vector index's internal id of each row
+    id_rank: np.ndarray  # rank of each row's placement id, for order-free tie-breaks
     row_of: dict[str, int]
 
 
+class _ReadWriteLock:
+    """Many concurrent queries, or one writer: FAISS may not be searched while it changes."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+
+    @contextmanager
+    def reading(self):
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                if self._readers == 0:
+                    self._cond.notify_all()
+
+    @contextmanager
+    def writing(self):
+        with self._cond:
+            while self._writing:
+                self._cond.wait()
+            self._writing = True
+            while self._readers:
+                self._cond.wait()
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writing = False
+                self._cond.notify_all()
+
+
 class Matcher:
-    def __init__(self, encoder: Encoder | None = None, settings: Settings | None = None):
+    """Places in, ranked and explained suggestions out.
+
+    ``cache``: an :class:`EmbeddingCache` so unchanged place texts are never
+    embedded twice across runs (the nightly rematch relies on it).
+    """
+
+    def __init__(
+        self,
+        encoder: Encoder | None = None,
+        settings: Settings | None = None,
+        cache: EmbeddingCache | None = None,
+        index_backend: str | None = None,
+    ):
         self.settings = settings or get_settings()
         self._encoder = encoder
+        self.cache = cache
+        self.index_backend = index_backend or self.settings.index_backend
         self.columns = Columns.from_catalogue(load_catalogue())
-        self._lock = threading.Lock()
-        self._install([], PlacementTable.empty(0, self.columns), PlacementFeatures.from_placements([]),
-                      np.zeros((0, 0), np.float32))
+        self._lock = _ReadWriteLock()
+        self.index: VectorIndex | None = None
+        self._snap = self._snapshot([], PlacementTable.empty(0, self.columns), PlacementFeatures.from_placements([]))
 
     @property
     def encoder(self) -> Encoder:
@@ -83,31 +138,41 @@ class Matcher:
         return self._encoder
 
     # -- building ----------------------------------------------------------
-    def fit(self, placements: Sequence[Placement]) -> "Matcher":
-        placements = list(placements)
-        table = PlacementTable.from_placements(placements, self.columns)
-        features = PlacementFeatures.from_placements(placements)
-        vectors = self._encode_placements(placements)
-        with self._lock:
-            self._install(placements, table, features, vectors)
-        return self
+    def _embed(self, texts: list[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, self.encoder.dim), np.float32)
+        if self.cache is not None:
+            return self.cache.encode(self.encoder, texts)
+        return self.encoder.encode(texts)
 
-    def _encode_placements(self, placements: Sequence[Placement]) -> np.ndarray:
-        texts = [placement_text(p) for p in placements]
-        return self.encoder.encode(texts) if texts else np.zeros((0, self.encoder.dim), np.float32)
-
-    def _install(self, placements, table, features, vectors) -> None:
-        # Readers use whatever arrays they picked up; a write swaps in new ones whole.
+    def _snapshot(self, placements, table, features) -> _Snapshot:
         ids = np.array([p.id for p in placements], dtype=object)
         id_rank = np.empty(len(ids), dtype=np.int64)
-        # Ties are broken by placement id, so the input order never changes a result.
         id_rank[np.argsort(ids, kind="stable")] = np.arange(len(ids))
-        self._snap = _Snapshot(placements, table, features, vectors, id_rank,
-                               {pid: i for i, pid in enumerate(ids)})
+        iids = self.index.internal_ids(list(ids)) if self.index is not None and len(ids) else np.zeros(0, np.int64)
+        return _Snapshot(placements, table, features, iids, id_rank, {pid: i for i, pid in enumerate(ids)})
 
-    @property
-    def placements(self) -> list[Placement]:
-        return self._snap.placements
+    def fit(self, placements: Sequence[Placement]) -> "Matcher":
+        placements = list(placements)
+        self._check_unique(placements)
+        table = PlacementTable.from_placements(placements, self.columns)
+        features = PlacementFeatures.from_placements(placements)
+        vectors = self._embed([placement_text(p) for p in placements])
+        index = make_index(self.encoder.dim, self.index_backend, expected_size=len(placements))
+        if placements:
+            index.add([p.id for p in placements], vectors)
+        with self._lock.writing():
+            self.index = index
+            self._snap = self._snapshot(placements, table, features)
+        return self
+
+    @staticmethod
+    def _check_unique(placements: Sequence[Placement]) -> None:
+        seen: set[str] = set()
+        for p in placements:
+            if p.id in seen:
+                raise ValueError(f"id: duplicate placement id {p.id!r}")
+            seen.add(p.id)
 
     def __contains__(self, placement_id: object) -> bool:
         return placement_id in self._snap.row_of
@@ -115,45 +180,63 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._snap.placements)
 
+    @property
+    def placements(self) -> list[Placement]:
+        return self._snap.placements
+
     def upsert(self, placements: Sequence[Placement]) -> None:
         """Add new places or replace existing ones (by id); searchable when this returns."""
         placements = list(placements)
         if not placements:
             return
+        self._check_unique(placements)
         new_table = PlacementTable.from_placements(placements, self.columns)
         new_features = PlacementFeatures.from_placements(placements)
-        new_vectors = self._encode_placements(placements)
-        with self._lock:
+        vectors = self._embed([placement_text(p) for p in placements])
+        with self._lock.writing():
+            if self.index is None:
+                self.index = make_index(self.encoder.dim, self.index_backend, expected_size=len(placements))
             old = self._snap
-            replaced = {p.id for p in placements}
-            keep = np.array([p.id not in replaced for p in old.placements], dtype=bool)
-            self._install(
+            replaced = [p.id for p in placements if p.id in old.row_of]
+            fresh = [i for i, p in enumerate(placements) if p.id not in old.row_of]
+            if replaced:
+                pos = [i for i, p in enumerate(placements) if p.id in old.row_of]
+                self.index.update(replaced, vectors[pos])
+            if fresh:
+                self.index.add([placements[i].id for i in fresh], vectors[fresh])
+            gone = set(replaced)
+            keep = np.array([p.id not in gone for p in old.placements], dtype=bool)
+            self._snap = self._snapshot(
                 [p for p, k in zip(old.placements, keep) if k] + placements,
                 PlacementTable.concat([old.table.take(keep), new_table]),
                 PlacementFeatures.concat([old.features.take(keep), new_features]),
-                np.concatenate([old.vectors[keep].reshape(-1, new_vectors.shape[1]), new_vectors]),
             )
 
     def remove(self, placement_ids: Sequence[str]) -> None:
         """Drop places by id; never suggested again once this returns."""
-        with self._lock:
+        with self._lock.writing():
             old = self._snap
             unknown = [pid for pid in placement_ids if pid not in old.row_of]
             if unknown:
                 raise KeyError(f"unknown placement id(s): {unknown}")
+            if not placement_ids:
+                return
+            self.index.remove(list(placement_ids))
             gone = set(placement_ids)
             keep = np.array([p.id not in gone for p in old.placements], dtype=bool)
-            self._install(
-                [p for p, k in zip(old.placements, keep) if k],
-                old.table.take(keep),
-                old.features.take(keep),
-                old.vectors[keep],
+            self._snap = self._snapshot(
+                [p for p, k in zip(old.placements, keep) if k], old.table.take(keep), old.features.take(keep)
             )
 
     # -- querying ----------------------------------------------------------
     def _calibrate(self, cosine: np.ndarray) -> np.ndarray:
         lo, hi = getattr(self.encoder, "similarity_range", (0.0, 1.0))
-        return np.clip((cosine - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+        return np.clip((np.asarray(cosine) - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+
+    def _cosine(self, snap: _Snapshot, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
+            return np.zeros(0, np.float32)
+        return np.asarray(self.index.score(query, snap.iids[rows]), dtype=np.float32)
 
     def suggest(
         self,
@@ -164,7 +247,13 @@ class Matcher:
     ) -> CandidateSuggestions:
         if top < 1:
             raise ValueError(f"top: must be at least 1, got {top}")
-        snap = self._snap
+        query = self.encoder.encode([candidate_text(candidate)])[0]
+        exp_texts = experience_texts(candidate)
+        exp_vectors = self.encoder.encode(exp_texts) if exp_texts else None
+        with self._lock.reading():
+            return self._suggest(self._snap, candidate, query, exp_vectors, top, kinds, explain_excluded)
+
+    def _suggest(self, snap, candidate, query, exp_vectors, top, kinds, explain_excluded) -> CandidateSuggestions:
         weights = self.settings.weights
         profile = Profile.from_candidate(candidate, self.columns, self.settings)
         ev = evaluate(snap.table, profile, self.settings)
@@ -174,26 +263,28 @@ class Matcher:
         rows = np.flatnonzero(feasible)
         n_signals = ev.n_signals
 
-        query = self.encoder.encode([candidate_text(candidate)])[0]
         size = max(SHORTLIST_MIN, SHORTLIST_FACTOR * top)
-        cheap = self._cheap_components(snap, candidate, rows, ev.distance_km, profile.max_travel_km)
-        cheap_score = combine(cheap, n_signals[rows], weights) if len(rows) else np.zeros(0, np.float32)
-        semantic_rows = self._semantic_top(snap, query, feasible, size)
-        short = shortlist(semantic_rows, cheap_score, rows, size, snap.id_rank[rows])
+        if len(rows) <= size:
+            short = rows
+        else:
+            cheap = self._cheap_components(snap, candidate, rows, ev.distance_km, profile.max_travel_km)
+            cheap_score = combine(cheap, n_signals[rows], weights)
+            [hits] = self.index.search(query, size, allowed=snap.iids[rows])
+            semantic_rows = np.array([snap.row_of[pid] for pid in hits.ids], dtype=np.int64)
+            short = shortlist(semantic_rows, cheap_score, rows, size, snap.id_rank[rows])
 
         suggestions: list[Suggestion] = []
         if len(short):
-            components = self._cheap_components(snap, candidate, short, ev.distance_km, profile.max_travel_km)
-            cosine = snap.vectors[short] @ query
             components = {
-                "semantic": self._calibrate(cosine),
+                "semantic": self._calibrate(self._cosine(snap, query, short)),
                 "skills": skills_component(candidate, snap.features, short),
-                **components,
+                **self._cheap_components(snap, candidate, short, ev.distance_km, profile.max_travel_km),
             }
             scores = combine(components, n_signals[short], weights)
             order = np.lexsort((snap.id_rank[short], -scores))
             picked = diversify(order, scores, snap.features.title_key[short], top)
-            suggestions = self._render(snap, candidate, ev, short, picked, scores, components, profile.max_travel_km)
+            suggestions = self._render(snap, candidate, ev, short, picked, scores, components, exp_vectors,
+                                       profile.max_travel_km)
 
         excluded = None
         if explain_excluded:
@@ -207,26 +298,23 @@ class Matcher:
             "distance": distance_component(distance_km[rows], max_travel_km),
         }
 
-    def _semantic_top(self, snap, query: np.ndarray, mask: np.ndarray, k: int) -> np.ndarray:
-        rows = np.flatnonzero(mask)
-        if len(rows) == 0:
-            return rows
-        return top_rows(snap.vectors[rows] @ query, rows, k, snap.id_rank[rows])
-
-    def _render(self, snap, candidate, ev, short, picked, scores, components, max_travel_km) -> list[Suggestion]:
+    def _render(self, snap, candidate, ev, short, picked, scores, components, exp_vectors,
+                max_travel_km) -> list[Suggestion]:
         out = []
-        exp_texts = experience_texts(candidate)
-        exp_vectors = self.encoder.encode(exp_texts) if exp_texts else None
-        for rank, k in enumerate(picked, start=1):
-            row = int(short[k])
+        picked_rows = short[picked]
+        # Which of the candidate's experiences each picked place resembles most.
+        exp_sims = None
+        if exp_vectors is not None and len(picked_rows):
+            exp_sims = np.vstack([self._calibrate(self._cosine(snap, v, picked_rows)) for v in exp_vectors])
+        for rank, (k, row) in enumerate(zip(picked, picked_rows), start=1):
+            row = int(row)
             placement = snap.placements[row]
             items = explain_row(ev, row, candidate, placement, max_travel_km, only=(SIGNAL,))
             comps = {name: round(float(values[k]), 4) for name, values in components.items()}
             best = None
-            if exp_vectors is not None:
-                sims = self._calibrate(exp_vectors @ snap.vectors[row])
-                j = int(np.argmax(sims))
-                best = (candidate.experience[j].title, float(sims[j]))
+            if exp_sims is not None:
+                j = int(np.argmax(exp_sims[:, rank - 1]))
+                best = (candidate.experience[j].title, float(exp_sims[j, rank - 1]))
             out.append(
                 Suggestion(
                     placement_id=placement.id,
@@ -244,12 +332,11 @@ class Matcher:
     def _excluded(self, snap, candidate, ev, query, n, max_travel_km) -> list[Excluded]:
         # Closed or full places say nothing about the candidate; the informative
         # exclusions are open places that a limit rules out.
-        mask = ev.available & (ev.worst == EXCEED)
-        rows = np.flatnonzero(mask)
+        rows = np.flatnonzero(ev.available & (ev.worst == EXCEED))
         if len(rows) == 0:
             return []
         cheap = self._cheap_components(snap, candidate, rows, ev.distance_km, max_travel_km)
-        comps = {"semantic": self._calibrate(snap.vectors[rows] @ query), **cheap}
+        comps = {"semantic": self._calibrate(self._cosine(snap, query, rows)), **cheap}
         scores = combine(comps, np.zeros(len(rows)), self.settings.weights)
         best = top_rows(scores, np.arange(len(rows)), n, snap.id_rank[rows])
         return [

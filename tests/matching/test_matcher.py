@@ -144,3 +144,34 @@ def test_upsert_into_an_empty_matcher():
     m = Matcher(encoder=ENC)
     m.upsert([make_placement(id="p-x")])
     assert [s.placement_id for s in m.suggest(make_candidate(), top=3).suggestions] == ["p-x"]
+
+
+def _many(n: int):
+    titles = ["Orderpicker", "Receptiemedewerker", "Administratief medewerker", "Schoonmaker", "Kok"]
+    return [make_placement(id=f"p-{i:04d}", title=titles[i % 5], demands={"IV.13": i % 4},
+                           location={"postcode": ["6511", "6525", "6541", "6601"][i % 4]}) for i in range(n)]
+
+
+def test_large_feasible_sets_go_through_the_vector_index_and_still_fill_top():
+    places = _many(600)  # a third allow IV.13 level 2 or 3: more than the shortlist size
+    c = make_candidate(capacity={"IV.13": 2})
+    result = Matcher(encoder=ENC, index_backend="flat").fit(places).suggest(c, top=25)
+    assert len(result.suggestions) == 25
+    by_id = {p.id: p for p in places}
+    assert all(oracle.suggestable(c, by_id[s.placement_id]) for s in result.suggestions)
+
+
+def test_faiss_and_brute_force_backends_agree():
+    places = _many(600)
+    c = make_candidate(capacity={"IV.13": 1})
+    a = Matcher(encoder=ENC, index_backend="flat").fit(places).suggest(c, top=10)
+    b = Matcher(encoder=ENC, index_backend="brute").fit(places).suggest(c, top=10)
+    assert [s.placement_id for s in a.suggestions] == [s.placement_id for s in b.suggestions]
+    assert [s.score for s in a.suggestions] == [s.score for s in b.suggestions]
+
+
+def test_duplicate_ids_are_refused():
+    import pytest
+
+    with pytest.raises(ValueError, match="duplicate placement id 'p-1'"):
+        fit([make_placement(), make_placement()])
