@@ -46,6 +46,15 @@ class Settings:
     model_path: str = ""
     index_backend: str = "auto"
     weights: ScoreWeights = field(default_factory=ScoreWeights)
+    # The API service (service/). Loopback by default: exposing it is a decision.
+    host: str = "127.0.0.1"
+    port: int = 8000
+    # Bearer tokens expire this many days after they are issued; 0 = never.
+    token_ttl_days: int = 0
+    # Requests with a larger body are refused (413) before they are parsed.
+    max_request_bytes: int = 2_000_000
+    # How many generated places `spoormatch serve` loads into an empty database.
+    demo_placements: int = 2000
 
     def with_overrides(self, **kwargs) -> "Settings":
         return replace(self, **kwargs)

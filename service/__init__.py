@@ -1,0 +1,1 @@
+"""The HTTP API around the matching library: storage, roles, dossier (FastAPI)."""

@@ -1,0 +1,105 @@
+"""Who is asking: bearer tokens, roles and the checks every route declares.
+
+Tokens are random (256 bits) and stored only as their SHA-256: a salt or a slow
+hash adds nothing for secrets of that strength, and a plain digest can be looked
+up through a unique index. Wrong or missing token: 401. A valid token whose role
+may not use the endpoint: 403 (that reveals no record). Someone else's record:
+404, decided by the routes, which always filter by owner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Literal
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from service.tables import Token, User, utcnow
+
+Role = Literal["admin", "coach", "employer"]
+ROLES: tuple[str, ...] = ("admin", "coach", "employer")
+TOKEN_PREFIX = "smt_"
+
+_bearer = HTTPBearer(auto_error=False,
+                     description="A token issued by an admin (`spoormatch create-user` for the first).")
+
+
+@dataclass(frozen=True)
+class Principal:
+    user_id: int
+    name: str
+    role: str
+    organisation_id: str | None
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+
+
+def issue_token(session: Session, user: User, ttl_days: int) -> tuple[Token, str]:
+    """Store a new token's hash for the user; the plain token is returned once, never stored."""
+    plain = new_token()
+    expires = utcnow() + timedelta(days=ttl_days) if ttl_days > 0 else None
+    row = Token(user_id=user.id, token_hash=hash_token(plain), created_at=utcnow(), expires_at=expires)
+    session.add(row)
+    session.flush()
+    return row, plain
+
+
+def unauthorized(detail: str = "missing or invalid bearer token") -> HTTPException:
+    return HTTPException(status_code=401, detail=detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+def lookup(session: Session, plain: str, now: datetime | None = None) -> Principal | None:
+    now = now or utcnow()
+    row = session.execute(select(Token).where(Token.token_hash == hash_token(plain))).scalar_one_or_none()
+    if row is None or row.revoked_at is not None or (row.expires_at is not None and row.expires_at <= now):
+        return None
+    user = row.user
+    if not user.active:
+        return None
+    return Principal(user.id, user.name, user.role, user.organisation_id)
+
+
+def current_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+) -> Principal:
+    if credentials is None or credentials.scheme.lower() != "bearer" or not credentials.credentials:
+        raise unauthorized()
+    token = credentials.credentials
+    # A token is ASCII from a fixed alphabet; anything else cannot match and
+    # must not reach the database driver.
+    if len(token) > 200 or not token.isascii() or not token.isprintable():
+        raise unauthorized()
+    with request.app.state.ctx.db.read() as session:
+        principal = lookup(session, token)
+    if principal is None:
+        raise unauthorized()
+    return principal
+
+
+class RoleCheck:
+    """A dependency that lets only the given roles through; app.py reads ``roles``
+    to write ``x-roles`` into the OpenAPI document."""
+
+    def __init__(self, *roles: str):
+        self.roles = roles
+
+    def __call__(self, principal: Principal = Depends(current_principal)) -> Principal:
+        if principal.role not in self.roles:
+            raise HTTPException(status_code=403, detail=f"this endpoint is for: {', '.join(self.roles)}")
+        return principal
+
+
+def role(*roles: Role):
+    return Depends(RoleCheck(*roles))

@@ -1,0 +1,157 @@
+"""The ``spoormatch`` command: the library's commands plus the service's.
+
+The library's parser (matching.cli.build_parser) stays the base, so `match`,
+`generate`, `link-title` and `demo` keep working; this module adds `serve`,
+`create-user` and `migrate`. (A later `rematch` joins them here.) The
+console script points here, so the library never imports the service.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from typing import Sequence
+
+from matching.cli import build_parser as build_library_parser
+from matching.io import InputError
+from matching.settings import get_settings
+
+
+def _subcommands(parser: argparse.ArgumentParser) -> argparse._SubParsersAction:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return action
+    raise RuntimeError("the library parser has no subcommands")
+
+
+def _port(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 1 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be 1..65535, got {value}")
+    return value
+
+
+def _cmd_migrate(args: argparse.Namespace) -> int:
+    from service.db import Database
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    db.migrate()
+    print(f"database at the newest schema: {db.url.render_as_string(hide_password=True)}", file=sys.stderr)
+    return 0
+
+
+def _cmd_create_user(args: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from matching.models import describe_errors
+    from service.db import Database
+    from service.errors import Refused
+    from service.routes.admin import create_user_row
+    from service.schemas import OrganisationIn, UserIn
+    from service.tables import Organisation, utcnow
+
+    settings = get_settings()
+    db = Database(settings.database_url)
+    db.migrate()
+    try:
+        body = UserIn(name=args.name, role=args.role, organisation_id=args.organisation)
+        org = None
+        if args.organisation_name:
+            if not args.organisation:
+                raise SystemExit("spoormatch: --organisation-name needs --organisation (the id)")
+            org = OrganisationIn(id=args.organisation, name=args.organisation_name)
+    except ValidationError as exc:
+        print("spoormatch: user refused, nothing written:", file=sys.stderr)
+        for line in describe_errors(exc):
+            print(f"  {line}", file=sys.stderr)
+        return 2
+    try:
+        with db.write() as tx:
+            if org is not None and tx.get(Organisation, org.id) is None:
+                tx.add(Organisation(id=org.id, name=org.name, created_at=utcnow()))
+                tx.flush()
+            user, _token, plain = create_user_row(tx.session, body, settings.token_ttl_days)
+            user_id = user.id
+    except Refused as exc:
+        print("spoormatch: user refused, nothing written:", file=sys.stderr)
+        for line in exc.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+    print(f"created {args.role} {args.name!r} (user {user_id}); the token below is shown once, keep it safe:",
+          file=sys.stderr)
+    print(plain)
+    return 0
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    from service import demo
+    from service.app import create_app
+    from service.db import Database
+
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    settings = get_settings()
+    host = args.host or settings.host
+    port = args.port or settings.port
+    db = Database(settings.database_url)
+    db.migrate()
+    tokens = None
+    if not args.no_demo and demo.is_empty(db):
+        print(f"empty database: loading demo data ({settings.demo_placements} places, 5 candidates) ...",
+              file=sys.stderr)
+        tokens = demo.seed(db, settings, settings.demo_placements)
+    db.dispose()
+    app = create_app(settings, migrate=False)
+    if tokens is not None:
+        demo.finish(app.state.ctx, tokens)
+        path = demo.write_tokens(settings.state_dir, tokens)
+        print(f"demo tokens written to {path} (source it for the README's curl lines):", file=sys.stderr)
+        print(tokens.env_lines(), file=sys.stderr, end="")
+    # One process: the matcher lives in memory and follows this process's writes.
+    uvicorn.run(app, host=host, port=port, log_level=args.log_level, workers=1)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = build_library_parser()
+    sub = _subcommands(parser)
+
+    s = sub.add_parser("serve", help="run the HTTP API (demo data on an empty database)")
+    s.add_argument("--host", help="address to listen on (default SPOORMATCH_HOST or 127.0.0.1)")
+    s.add_argument("--port", type=_port, help="port (default SPOORMATCH_PORT or 8000)")
+    s.add_argument("--no-demo", action="store_true", help="never load demo data, even into an empty database")
+    s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    s.set_defaults(func=_cmd_serve)
+
+    u = sub.add_parser("create-user", help="create a user and print their first token (bootstraps the first admin)")
+    u.add_argument("--name", required=True)
+    u.add_argument("--role", required=True, choices=["admin", "coach", "employer"])
+    u.add_argument("--organisation", help="employer users: the organisation id (the places' employer_id)")
+    u.add_argument("--organisation-name", help="create the organisation with this name if it does not exist")
+    u.set_defaults(func=_cmd_create_user)
+
+    mg = sub.add_parser("migrate", help="bring the database to the newest schema")
+    mg.set_defaults(func=_cmd_migrate)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except InputError as exc:
+        print("spoormatch: input refused, nothing written:", file=sys.stderr)
+        for line in exc.problems:
+            print(f"  {line}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,219 @@
+"""Candidates: a coach creates, reads, changes, lists and erases their own candidates."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Body, Query, Response
+from pydantic import ValidationError
+from sqlalchemy import delete, func, select
+
+from matching.models import describe_errors
+from service import events, examples
+from service.auth import Principal, role
+from service.context import Ctx
+from service.errors import Refused, documented
+from service.patching import merge_patch
+from service.records import candidate_body, candidate_row, store_candidate
+from service.routes.dossier import build_export
+from service.schemas import (
+    MAX_DATE,
+    MIN_DATE,
+    SERVICE_CANDIDATE_FIELDS,
+    CandidateBody,
+    CandidateList,
+    ErasureReceipt,
+    IdPath,
+    Timeline,
+    TimelineList,
+)
+from service.tables import (
+    CANDIDATE_TABLES,
+    CandidateRow,
+    DossierEventRow,
+    FeedbackRow,
+    IntroductionRow,
+    utcnow,
+)
+from service.timeline import build_timeline
+
+router = APIRouter(prefix="/v1", tags=["candidates"])
+Coach = Annotated[Principal, role("coach")]
+OnDate = Annotated[
+    date | None,
+    Query(description="Compute for this date instead of today (YYYY-MM-DD)"),
+]
+
+CANDIDATE_EXAMPLES = {"story-5": {"summary": "Gastvrouw met knieklachten", "value": examples.CANDIDATE}}
+PATCH_EXAMPLES = {"capacity": {"summary": "Belastbaarheid bijgesteld en spoor 2 gestart",
+                               "value": examples.CANDIDATE_PATCH}}
+
+
+def _on(on: date | None) -> date:
+    if on is None:
+        return date.today()
+    if not MIN_DATE <= on <= MAX_DATE:
+        raise Refused(f"on: {on.isoformat()} is outside {MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}")
+    return on
+
+
+def _record_changes(tx, row: CandidateRow, before: CandidateBody, after: CandidateBody, coach: Principal) -> None:
+    old = before.model_dump(mode="json", exclude_none=True)
+    new = after.model_dump(mode="json", exclude_none=True)
+    changed = events.changes(old, new)
+    if not changed:
+        return
+    labels = ", ".join(events.FIELD_LABELS.get(f, f) for f in changed)
+    dates = {f: {"before": old.get(f), "after": new.get(f)} for f in changed if f in SERVICE_CANDIDATE_FIELDS}
+    events.record(tx, row.pk, coach, "candidate_updated", f"Gegevens gewijzigd: {labels}",
+                  {"fields": changed, "dates": dates})
+    if "capacity" in changed:
+        diff = events.capacity_diff(old.get("capacity", {}), new.get("capacity", {}))
+        events.record(tx, row.pk, coach, "capacity_changed",
+                      "Belastbaarheid gewijzigd: " + ", ".join(diff), {"items": diff})
+
+
+def _validate(data: Any) -> CandidateBody:
+    try:
+        return CandidateBody.model_validate(data)
+    except ValidationError as exc:
+        raise Refused(*describe_errors(exc)) from None
+
+
+@router.post("/candidates", status_code=201, response_model=CandidateBody, response_model_exclude_none=True,
+             responses=documented(401, 403, 422), summary="Create a candidate")
+def create_candidate(
+    ctx: Ctx, coach: Coach, response: Response,
+    body: Annotated[CandidateBody, Body(openapi_examples=CANDIDATE_EXAMPLES)],
+) -> CandidateBody:
+    with ctx.db.write() as tx:
+        exists = tx.execute(select(CandidateRow.pk).where(
+            CandidateRow.coach_id == coach.user_id, CandidateRow.id == body.id)).first()
+        if exists:
+            raise Refused("id: you already have a candidate with this id")
+        now = utcnow()
+        row = CandidateRow(id=body.id, coach_id=coach.user_id, created_at=now, updated_at=now)
+        store_candidate(row, body)
+        tx.add(row)
+        tx.flush()
+        events.record(tx, row.pk, coach, "candidate_created", "Kandidaat aangemaakt",
+                      {"capacity": body.capacity, "sick_since": body.sick_since and body.sick_since.isoformat()})
+    response.headers["Location"] = f"/v1/candidates/{quote(body.id, safe='')}"
+    return body
+
+
+@router.get("/candidates", response_model=CandidateList, response_model_exclude_none=True,
+            responses=documented(401, 403, 422),
+            summary="List your candidates")
+def list_candidates(
+    ctx: Ctx, coach: Coach,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> CandidateList:
+    with ctx.db.read() as session:
+        total = session.execute(select(func.count()).select_from(CandidateRow)
+                                .where(CandidateRow.coach_id == coach.user_id)).scalar_one()
+        rows = session.execute(select(CandidateRow).where(CandidateRow.coach_id == coach.user_id)
+                               .order_by(CandidateRow.id).limit(limit).offset(offset)).scalars().all()
+        items = [candidate_body(r) for r in rows]
+    return CandidateList(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/candidates/{candidate_id}", response_model=CandidateBody, response_model_exclude_none=True,
+            responses=documented(401, 403, 404, 422),
+            summary="Read a candidate")
+def read_candidate(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> CandidateBody:
+    with ctx.db.read() as session:
+        return candidate_body(candidate_row(session, coach, candidate_id))
+
+
+def _replace(ctx: Ctx, coach: Principal, candidate_id: str, new_data: Any | None, patch: Any | None) -> CandidateBody:
+    with ctx.db.write() as tx:
+        row = candidate_row(tx.session, coach, candidate_id, for_update=True)
+        before = candidate_body(row)
+        if patch is not None:
+            new_data = merge_patch(before.model_dump(mode="json", exclude_none=True), patch)
+        after = _validate(new_data)
+        if after.id != candidate_id:
+            raise Refused(f"id: must stay {candidate_id!r} (ids cannot be changed)")
+        _record_changes(tx, row, before, after, coach)
+        store_candidate(row, after)
+        row.updated_at = utcnow()
+    return after
+
+
+@router.put("/candidates/{candidate_id}", response_model=CandidateBody, response_model_exclude_none=True,
+            responses=documented(401, 403, 404, 422),
+            summary="Replace a candidate")
+def replace_candidate(
+    ctx: Ctx, coach: Coach, candidate_id: IdPath,
+    body: Annotated[CandidateBody, Body(openapi_examples=CANDIDATE_EXAMPLES)],
+) -> CandidateBody:
+    return _replace(ctx, coach, candidate_id, body.model_dump(mode="json", exclude_none=True), None)
+
+
+@router.patch(
+    "/candidates/{candidate_id}", response_model=CandidateBody, response_model_exclude_none=True,
+            responses=documented(401, 403, 404, 422),
+    summary="Change part of a candidate (JSON Merge Patch)",
+    description="Objects merge key by key; `null` removes a key (a capacity item set to null returns to the norm).",
+)
+def patch_candidate(
+    ctx: Ctx, coach: Coach, candidate_id: IdPath,
+    patch: Annotated[dict[str, Any], Body(openapi_examples=PATCH_EXAMPLES)],
+) -> CandidateBody:
+    return _replace(ctx, coach, candidate_id, None, patch)
+
+
+@router.delete(
+    "/candidates/{candidate_id}", response_model=ErasureReceipt, responses=documented(401, 403, 404, 422),
+    summary="Erase a candidate and everything about them",
+    description="Removes the candidate, their dossier, feedback and introductions (employers lose sight of them "
+                "at once). Asks for `confirm=true`; the answer carries the dossier one last time, for the "
+                "re-integratiedossier. Download it first with GET /v1/candidates/{id}/dossier if you prefer.",
+)
+def erase_candidate(
+    ctx: Ctx, coach: Coach, candidate_id: IdPath,
+    confirm: Annotated[bool, Query(description="Must be true: erasure cannot be undone")] = False,
+) -> ErasureReceipt:
+    with ctx.db.write() as tx:
+        row = candidate_row(tx.session, coach, candidate_id, for_update=True)
+        if not confirm:
+            raise Refused(
+                "confirm: erasing removes the candidate and their whole dossier for good; export the dossier "
+                f"(GET /v1/candidates/{candidate_id}/dossier) and repeat with confirm=true")
+        export = build_export(tx.session, row, coach)
+        # Children first: correct even where the database does not cascade.
+        tx.execute(delete(DossierEventRow).where(DossierEventRow.candidate_pk == row.pk))
+        tx.execute(delete(IntroductionRow).where(IntroductionRow.candidate_pk == row.pk))
+        tx.execute(delete(FeedbackRow).where(FeedbackRow.candidate_pk == row.pk))
+        tx.delete(row)
+    ctx.db.compact_after_erasure(list(CANDIDATE_TABLES))
+    return ErasureReceipt(erased_candidate_id=candidate_id, erased_at=utcnow(), dossier=export)
+
+
+@router.get("/candidates/{candidate_id}/timeline", response_model=Timeline,
+            responses=documented(401, 403, 404, 422), summary="The spoor timeline and its warnings")
+def candidate_timeline(ctx: Ctx, coach: Coach, candidate_id: IdPath, on: OnDate = None) -> Timeline:
+    day = _on(on)
+    with ctx.db.read() as session:
+        row = candidate_row(session, coach, candidate_id)
+        return build_timeline(row.id, row.sick_since, row.first_year_evaluation, row.spoor2_started, day)
+
+
+_STATUS_ORDER = {"overdue": 0, "due": 1, "planned": 2, "too_early": 3, "started": 4, "unknown": 5}
+
+
+@router.get("/timelines", response_model=TimelineList, responses=documented(401, 403, 422), tags=["candidates"],
+            summary="Timelines of all your candidates, the most pressing first")
+def all_timelines(ctx: Ctx, coach: Coach, on: OnDate = None) -> TimelineList:
+    day = _on(on)
+    with ctx.db.read() as session:
+        rows = session.execute(select(CandidateRow.id, CandidateRow.sick_since, CandidateRow.first_year_evaluation,
+                                      CandidateRow.spoor2_started)
+                               .where(CandidateRow.coach_id == coach.user_id)).all()
+    items = [build_timeline(*r, on=day) for r in rows]
+    items.sort(key=lambda t: (_STATUS_ORDER[t.status], t.spoor2_deadline or MAX_DATE, t.candidate_id))
+    return TimelineList(items=items)

@@ -1,0 +1,169 @@
+"""Places: an employer posts, changes, closes and lists its own; coaches read them.
+
+A write reaches the matcher before the response: a posted place is searchable
+once the POST returns, a closed one is never suggested once the close returns.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Body, Query, Response
+from pydantic import ValidationError
+from sqlalchemy import func, select
+
+from matching.models import Placement, PlacementKind, PlacementStatus, describe_errors
+from service import examples
+from service.auth import Principal, role
+from service.context import AppContext, Ctx
+from service.errors import Refused, documented
+from service.patching import merge_patch
+from service.records import not_found, placement_body, placement_json, placement_row
+from service.schemas import CloseRequest, IdPath, PlacementAvailability, PlacementBody, PlacementList
+from service.tables import IntroductionRow, PlacementRow, utcnow
+
+router = APIRouter(prefix="/v1", tags=["placements"])
+Employer = Annotated[Principal, role("employer")]
+Reader = Annotated[Principal, role("employer", "coach")]
+Coach = Annotated[Principal, role("coach")]
+
+PLACEMENT_EXAMPLES = {"werkervaringsplek": {"summary": "Receptie, één plek", "value": examples.PLACEMENT}}
+
+
+def _own(employer: Principal, body: Placement) -> None:
+    if body.employer_id != employer.organisation_id:
+        raise Refused(f"employer_id: must be your organisation's id {employer.organisation_id!r}")
+
+
+def _write(ctx: AppContext, tx, row: PlacementRow, placement: Placement) -> None:
+    """Store the place and have the matcher follow right after the commit."""
+    now = utcnow()
+    row.body = placement_json(placement)
+    row.kind = placement.kind
+    row.status = placement.status
+    row.updated_at = now
+    row.closed_at = None if placement.status == "open" else (row.closed_at or now)
+    tx.after_commit(lambda: ctx.engine.apply(placement))
+
+
+@router.post("/placements", status_code=201, response_model=PlacementBody, response_model_exclude_none=True,
+            responses=documented(401, 403, 422),
+             summary="Post a place (searchable at once)")
+def create_placement(
+    ctx: Ctx, employer: Employer, response: Response,
+    body: Annotated[PlacementBody, Body(openapi_examples=PLACEMENT_EXAMPLES)],
+) -> PlacementBody:
+    _own(employer, body)
+    with ctx.db.write() as tx:
+        if tx.get(PlacementRow, body.id) is not None:
+            # Ids are shared by all employers because coaches see every place by its id.
+            raise Refused("id: a place with this id already exists; choose another id")
+        now = utcnow()
+        row = PlacementRow(id=body.id, organisation_id=employer.organisation_id, created_at=now)
+        tx.add(row)
+        _write(ctx, tx, row, body)
+    response.headers["Location"] = f"/v1/placements/{quote(body.id, safe='')}"
+    return body
+
+
+@router.get("/placements", response_model=PlacementList, response_model_exclude_none=True,
+            responses=documented(401, 403, 422),
+            summary="List places: an employer its own, a coach the open ones")
+def list_placements(
+    ctx: Ctx, reader: Reader,
+    status: Annotated[PlacementStatus | None, Query(description="Employers: only this status")] = None,
+    kind: Annotated[PlacementKind | None, Query()] = None,
+    limit: Annotated[int, Query(ge=1, le=500)] = 100,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+) -> PlacementList:
+    query = select(PlacementRow)
+    if reader.role == "employer":
+        query = query.where(PlacementRow.organisation_id == reader.organisation_id)
+        if status is not None:
+            query = query.where(PlacementRow.status == status)
+    else:
+        query = query.where(PlacementRow.status == "open")
+    if kind is not None:
+        query = query.where(PlacementRow.kind == kind)
+    with ctx.db.read() as session:
+        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
+        page = session.execute(query.order_by(PlacementRow.id).limit(limit).offset(offset)).scalars().all()
+        items = [placement_body(r) for r in page]
+    return PlacementList(items=items, total=total, limit=limit, offset=offset)
+
+
+@router.get("/placements/{placement_id}", response_model=PlacementBody, response_model_exclude_none=True,
+            responses=documented(401, 403, 404, 422),
+            summary="Read a place")
+def read_placement(ctx: Ctx, reader: Reader, placement_id: IdPath) -> PlacementBody:
+    with ctx.db.read() as session:
+        org = reader.organisation_id if reader.role == "employer" else None
+        return placement_body(placement_row(session, placement_id, org))
+
+
+def _replace(ctx: AppContext, employer: Principal, placement_id: str, data: Any | None, patch: Any | None):
+    with ctx.db.write() as tx:
+        row = placement_row(tx.session, placement_id, employer.organisation_id, for_update=True)
+        if patch is not None:
+            data = merge_patch(row.body, patch)
+        try:
+            body = PlacementBody.model_validate(data)
+        except ValidationError as exc:
+            raise Refused(*describe_errors(exc)) from None
+        if body.id != placement_id:
+            raise Refused(f"id: must stay {placement_id!r} (ids cannot be changed)")
+        _own(employer, body)
+        _write(ctx, tx, row, body)
+    return body
+
+
+@router.put("/placements/{placement_id}", response_model=PlacementBody, response_model_exclude_none=True,
+            responses=documented(401, 403, 404, 422),
+            summary="Replace a place (status open reopens it)")
+def replace_placement(
+    ctx: Ctx, employer: Employer, placement_id: IdPath,
+    body: Annotated[PlacementBody, Body(openapi_examples=PLACEMENT_EXAMPLES)],
+) -> PlacementBody:
+    return _replace(ctx, employer, placement_id, body.model_dump(mode="json", exclude_none=True), None)
+
+
+@router.patch("/placements/{placement_id}", response_model=PlacementBody, response_model_exclude_none=True,
+              responses=documented(401, 403, 404, 422), summary="Change part of a place (JSON Merge Patch)")
+def patch_placement(
+    ctx: Ctx, employer: Employer, placement_id: IdPath,
+    patch: Annotated[dict[str, Any], Body(openapi_examples={"positions": {"summary": "Eén plek erbij",
+                                                                           "value": {"positions": 2}}})],
+) -> PlacementBody:
+    return _replace(ctx, employer, placement_id, None, patch)
+
+
+@router.post("/placements/{placement_id}/close", response_model=PlacementBody, response_model_exclude_none=True,
+             responses=documented(401, 403, 404, 422), summary="Close a place (never suggested once this returns)")
+def close_placement(
+    ctx: Ctx, employer: Employer, placement_id: IdPath,
+    body: Annotated[CloseRequest | None, Body()] = None,
+) -> PlacementBody:
+    status = (body or CloseRequest()).status
+    with ctx.db.write() as tx:
+        row = placement_row(tx.session, placement_id, employer.organisation_id, for_update=True)
+        current = placement_body(row)
+        if current.status == status:
+            return current
+        closed = PlacementBody.model_validate({**row.body, "status": status})
+        _write(ctx, tx, row, closed)
+    return closed
+
+
+@router.get("/placements/{placement_id}/availability", response_model=PlacementAvailability,
+            responses=documented(401, 403, 404, 422), summary="For coaches: open, and how contested")
+def placement_availability(ctx: Ctx, coach: Coach, placement_id: IdPath) -> PlacementAvailability:
+    with ctx.db.read() as session:
+        row = session.get(PlacementRow, placement_id)
+        if row is None:
+            raise not_found("place")
+        active = session.execute(select(func.count()).select_from(IntroductionRow).where(
+            IntroductionRow.placement_id == placement_id, IntroductionRow.withdrawn_at.is_(None))).scalar_one()
+    positions = int(row.body.get("positions", 1))
+    return PlacementAvailability(placement_id=placement_id, status=row.status, positions=positions,
+                                 active_introductions=active, contested=active >= max(positions, 1))

@@ -1,0 +1,73 @@
+"""Suggestions: the library's ranked places for one of the coach's candidates.
+
+The answer is the contract's suggestion object, explanations included. Places
+the coach set aside (feedback not_relevant, rejected_by_employer, withdrawn;
+undo brings them back) are left out. What was served, and to whom, goes into
+the candidate's dossier.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from sqlalchemy import select
+
+from matching.models import CandidateSuggestions, PlacementKind
+from service import events, examples
+from service.auth import Principal, role
+from service.context import Ctx
+from service.errors import documented
+from service.records import candidate_body, candidate_row, not_found
+from service.schemas import HIDING_CODES, IdPath
+from service.tables import CandidateRow, FeedbackRow
+
+router = APIRouter(prefix="/v1", tags=["suggestions"])
+Coach = Annotated[Principal, role("coach")]
+EXCLUDED_SHOWN = 5
+
+
+@router.get(
+    "/candidates/{candidate_id}/suggestions",
+    response_model=CandidateSuggestions,
+    response_model_exclude_none=True,
+    responses={**documented(401, 403, 404, 422),
+               200: {"content": {"application/json": {"example": examples.SUGGESTIONS}}}},
+    summary="Suggested places for a candidate, with explanations",
+)
+def suggestions(
+    ctx: Ctx, coach: Coach, candidate_id: IdPath,
+    top: Annotated[int, Query(ge=1, le=100, description="How many places")] = 10,
+    kind: Annotated[list[PlacementKind] | None, Query(description="Only these kinds (repeatable)")] = None,
+    explain_excluded: Annotated[bool, Query(
+        description=f"Also the {EXCLUDED_SHOWN} best places a limit rules out, with the items that rule them out"
+    )] = False,
+) -> CandidateSuggestions:
+    # Read, then rank outside any transaction, then record: ranking can take a
+    # while and must not hold the database's write lock.
+    with ctx.db.read() as session:
+        row = candidate_row(session, coach, candidate_id)
+        candidate = candidate_body(row).contract()
+        pk = row.pk
+        hidden = frozenset(session.execute(
+            select(FeedbackRow.placement_id).where(
+                FeedbackRow.candidate_pk == pk, FeedbackRow.undone_at.is_(None),
+                FeedbackRow.code.in_(HIDING_CODES))).scalars())
+
+    result = ctx.engine.suggest(candidate, top=top, kinds=kind, explain_excluded=EXCLUDED_SHOWN if explain_excluded
+                                else 0, hidden=hidden)
+
+    with ctx.db.write() as tx:
+        if tx.execute(select(CandidateRow.pk).where(CandidateRow.pk == pk)).first() is None:
+            raise not_found("candidate")  # erased while we were ranking
+        served = [{"placement_id": s.placement_id, "rank": s.rank, "score": s.score, "verdict": s.verdict,
+                   "signals": [it.item for it in s.items], "explanation": s.explanation}
+                  for s in result.suggestions]
+        events.record(
+            tx, pk, coach, "suggestions_served",
+            f"{len(served)} suggesties getoond aan {coach.name}",
+            {"served_to": {"user_id": coach.user_id, "name": coach.name}, "top": top, "kinds": kind or [],
+             "suggestions": served, "hidden": sorted(hidden),
+             "excluded": [e.placement_id for e in result.excluded or []]},
+        )
+    return result

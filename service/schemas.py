@@ -1,0 +1,410 @@
+"""The API's bodies: contract-v1 objects plus the service's own request and response types.
+
+Coach-facing types may carry health data (capacity, sick dates, item verdicts).
+Employer-facing types are separate classes, prefixed ``Employer``, built field
+by field from what an employer may see: they have no field that could hold
+anything medical, and tests/service/test_employer_privacy.py walks every schema
+an employer token can reach to prove it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import Path
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from matching.models import Candidate, EducationLevel, Id, Placement
+from service import examples
+
+# Earliest and latest dates the service accepts: date arithmetic on the timeline
+# must never overflow, and anything outside is a typo.
+MIN_DATE = date(1970, 1, 1)
+MAX_DATE = date(2100, 12, 31)
+
+IdPath = Annotated[
+    str,
+    Path(min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$",
+         description="An id as given when the record was created"),
+]
+# A database integer key in a path: anything larger cannot exist and must not reach the database.
+DbInt = Annotated[int, Path(ge=1, le=2**31 - 1)]
+ShortText = Annotated[str, Field(max_length=2000)]
+LongText = Annotated[str, Field(max_length=5000)]
+
+
+class Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _check_date(name: str, value: date | None) -> None:
+    if value is not None and not MIN_DATE <= value <= MAX_DATE:
+        raise ValueError(f"{name}: {value.isoformat()} is outside {MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}")
+
+
+# -- candidates (coach only) ----------------------------------------------------------
+
+class CandidateBody(Candidate):
+    """A contract-v1 candidate plus the dates of the sickness, which only the coach sees."""
+
+    model_config = ConfigDict(title="Candidate", json_schema_extra={"examples": [examples.CANDIDATE]})
+
+    sick_since: Annotated[date | None, Field(strict=False, description="Eerste ziektedag (YYYY-MM-DD)")] = None
+    first_year_evaluation: Annotated[
+        date | None, Field(strict=False, description="Datum van de eerstejaarsevaluatie (YYYY-MM-DD)")
+    ] = None
+    spoor2_started: Annotated[date | None, Field(strict=False, description="Datum waarop spoor 2 is gestart")] = None
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "CandidateBody":
+        for name in ("sick_since", "first_year_evaluation", "spoor2_started"):
+            _check_date(name, getattr(self, name))
+        if self.sick_since is not None and self.sick_since > date.today():
+            raise ValueError(f"sick_since: {self.sick_since.isoformat()} lies in the future")
+        if self.sick_since is not None:
+            for name in ("first_year_evaluation", "spoor2_started"):
+                value = getattr(self, name)
+                if value is not None and value < self.sick_since:
+                    raise ValueError(
+                        f"{name}: {value.isoformat()} is before sick_since ({self.sick_since.isoformat()})")
+        return self
+
+    def contract(self) -> Candidate:
+        """The contract-v1 part, as the library takes it."""
+        return Candidate.model_validate(self.contract_dict())
+
+    def contract_dict(self) -> dict[str, Any]:
+        data = self.model_dump(mode="json", exclude_none=True)
+        for name in SERVICE_CANDIDATE_FIELDS:
+            data.pop(name, None)
+        return data
+
+
+SERVICE_CANDIDATE_FIELDS = ("sick_since", "first_year_evaluation", "spoor2_started")
+
+
+class CandidateList(Closed):
+    items: list[CandidateBody]
+    total: int
+    limit: int
+    offset: int
+
+
+# -- placements --------------------------------------------------------------------
+
+class PlacementBody(Placement):
+    """A contract-v1 place."""
+
+    model_config = ConfigDict(title="Placement", json_schema_extra={"examples": [examples.PLACEMENT]})
+
+
+class PlacementList(Closed):
+    items: list[PlacementBody]
+    total: int
+    limit: int
+    offset: int
+
+
+class CloseRequest(Closed):
+    status: Literal["closed", "filled"] = Field(
+        default="closed", description="closed: no longer offered; filled: all positions taken"
+    )
+
+
+class PlacementAvailability(Closed):
+    """For coaches: is the place still open, and how many candidates are already put forward."""
+
+    placement_id: str
+    status: str
+    positions: int
+    active_introductions: int
+    contested: bool = Field(description="true when at least as many candidates are introduced as there are positions")
+
+
+# -- suggestions feedback (coach) ----------------------------------------------------
+
+FeedbackCode = Literal[
+    "interesting", "not_relevant", "applied", "introduced", "detachering_started", "placed",
+    "rejected_by_employer", "withdrawn",
+]
+NotRelevantWhy = Literal["werk", "reistijd", "uren", "belasting", "anders"]
+# Feedback that takes a place out of the candidate's suggestions until it is undone.
+HIDING_CODES = frozenset({"not_relevant", "rejected_by_employer", "withdrawn"})
+
+
+class FeedbackIn(Closed):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"examples": [examples.FEEDBACK_NOT_RELEVANT, examples.FEEDBACK_INTRODUCED]},
+    )
+
+    placement_id: Id
+    code: FeedbackCode
+    why: NotRelevantWhy | None = Field(default=None, description="Required with not_relevant")
+    note: ShortText = ""
+    motivation: LongText | None = Field(
+        default=None,
+        description="Only with introduced: why this candidate fits, written for the employer (they read it)",
+    )
+    signal_motivations: dict[Annotated[str, Field(max_length=16)], LongText] | None = Field(
+        default=None,
+        description="Only with introduced: per signalled item of the place (item id as in the suggestion's "
+                    "items), the coach's written motivation. Required for every signalled item; coach-only.",
+    )
+
+    @model_validator(mode="after")
+    def _fields_fit_code(self) -> "FeedbackIn":
+        if self.code == "not_relevant" and self.why is None:
+            raise ValueError("why: required with not_relevant; one of werk, reistijd, uren, belasting, anders")
+        if self.code != "not_relevant" and self.why is not None:
+            raise ValueError("why: only given with not_relevant")
+        if self.code != "introduced":
+            for name in ("motivation", "signal_motivations"):
+                if getattr(self, name) is not None:
+                    raise ValueError(f"{name}: only given with introduced")
+        return self
+
+
+class SignalMotivation(Closed):
+    reason: str
+    motivation: str
+
+
+class IntroductionState(Closed):
+    """An introduction as its coach sees it, including the motivations per signalled item."""
+
+    id: str
+    pseudonym: str
+    active: bool
+    motivation: str
+    signal_motivations: dict[str, SignalMotivation]
+    created_at: datetime
+    withdrawn_at: datetime | None
+    decision: Literal["interested", "rejected"] | None
+    decision_note: str
+    decided_at: datetime | None
+
+
+class Feedback(Closed):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.FEEDBACK]})
+
+    id: int
+    placement_id: str
+    code: FeedbackCode
+    why: NotRelevantWhy | None
+    note: str
+    created_at: datetime
+    created_by: str
+    undone_at: datetime | None
+    introduction: IntroductionState | None = None
+
+
+class FeedbackList(Closed):
+    items: list[Feedback]
+
+
+# -- what employers see ---------------------------------------------------------------
+
+class EmployerExperience(Closed):
+    title: str
+    years: float
+    description: str
+
+
+class EmployerEducation(Closed):
+    level: EducationLevel
+    field: str
+
+
+class EmployerCandidateProfile(Closed):
+    """Pseudonymous: no name, no id of the coach's systems, no home, no limits, no dates of sickness."""
+
+    pseudonym: str
+    experience: list[EmployerExperience]
+    education: EmployerEducation
+    skills: list[str]
+
+
+class EmployerIntroduction(Closed):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.EMPLOYER_INTRODUCTION]})
+
+    id: str
+    placement_id: str
+    placement_title: str
+    introduced_at: datetime
+    candidate: EmployerCandidateProfile
+    motivation: str = Field(description="The coach's motivation, written for the employer")
+    why_it_fits: str = Field(description="Experience, skills, education and wishes that meet the place")
+    decision: Literal["interested", "rejected"] | None
+    decision_note: str
+    decided_at: datetime | None
+
+
+class EmployerIntroductionList(Closed):
+    items: list[EmployerIntroduction]
+
+
+class EmployerDecision(Closed):
+    decision: Literal["interested", "rejected"]
+    note: ShortText = ""
+
+
+# -- timeline (coach) ----------------------------------------------------------------
+
+class TimelineWarning(Closed):
+    level: Literal["info", "warning", "urgent", "overdue"]
+    code: str
+    message: str
+
+
+class Timeline(Closed):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.TIMELINE]})
+
+    candidate_id: str
+    on: date
+    sick_since: date | None
+    first_year_evaluation: date | None
+    spoor2_started: date | None
+    week_of_sickness: int | None
+    spoor2_earliest: date | None = Field(description="Start of week 8 of sickness")
+    spoor2_deadline: date | None = Field(
+        description="Six weeks after the first-year evaluation, or the end of week 52 while none is recorded"
+    )
+    status: Literal["unknown", "too_early", "due", "started", "planned", "overdue"]
+    warnings: list[TimelineWarning]
+
+
+class TimelineList(Closed):
+    items: list[Timeline]
+
+
+# -- dossier (coach) -----------------------------------------------------------------
+
+class DossierEvent(Closed):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.DOSSIER_EVENT]})
+
+    id: int
+    at: datetime
+    kind: str
+    actor: str
+    actor_role: str
+    summary: str
+    data: dict[str, Any]
+
+
+class DossierExport(Closed):
+    candidate_id: str
+    exported_at: datetime
+    exported_by: str
+    candidate: CandidateBody
+    timeline: Timeline
+    events: list[DossierEvent]
+
+
+class ErasureReceipt(Closed):
+    erased_candidate_id: str
+    erased_at: datetime
+    dossier: DossierExport = Field(description="The dossier as it was, for the re-integratiedossier; "
+                                               "the service keeps nothing of it")
+
+
+# -- administration ------------------------------------------------------------------
+
+class OrganisationIn(Closed):
+    id: Id
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class Organisation(Closed):
+    id: str
+    name: str
+    created_at: datetime
+
+
+class OrganisationList(Closed):
+    items: list[Organisation]
+
+
+class UserIn(Closed):
+    name: Annotated[str, Field(min_length=1, max_length=200)]
+    role: Literal["admin", "coach", "employer"]
+    organisation_id: Id | None = Field(default=None, description="Required for employer users, refused otherwise")
+
+    @model_validator(mode="after")
+    def _organisation_fits_role(self) -> "UserIn":
+        if self.role == "employer" and self.organisation_id is None:
+            raise ValueError("organisation_id: required for an employer user")
+        if self.role != "employer" and self.organisation_id is not None:
+            raise ValueError("organisation_id: only employer users belong to an organisation")
+        return self
+
+
+class UserOut(Closed):
+    id: int
+    name: str
+    role: str
+    organisation_id: str | None
+    active: bool
+    created_at: datetime
+
+
+class UserList(Closed):
+    items: list[UserOut]
+
+
+class UserUpdate(Closed):
+    name: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    active: bool | None = Field(default=None, description="false: all the user's tokens stop working at once")
+
+
+class IssuedToken(Closed):
+    token_id: int
+    user_id: int
+    token: str = Field(description="Shown once; only its hash is stored")
+    expires_at: datetime | None
+
+
+class NewUser(Closed):
+    user: UserOut
+    token: IssuedToken
+
+
+class TokenInfo(Closed):
+    id: int
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+class TokenList(Closed):
+    items: list[TokenInfo]
+
+
+class TransferIn(Closed):
+    to_user_id: int = Field(ge=1, le=2**31 - 1)
+
+
+class TransferResult(Closed):
+    moved: int
+
+
+class Me(Closed):
+    id: int
+    name: str
+    role: str
+    organisation_id: str | None
+
+
+class Health(Closed):
+    status: Literal["ok", "degraded"]
+    database: str
+    placements_indexed: int
+
+
+class ErrorResponse(Closed):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [examples.ERROR]})
+
+    detail: str
+    problems: list[str] = Field(default_factory=list, description='One line per problem: "field.path: reason"')
+

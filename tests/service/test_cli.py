@@ -1,0 +1,55 @@
+"""The command: library commands still there, plus serve, create-user and migrate."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from matching import settings as settings_module
+from service import cli
+from service.auth import hash_token
+from service.db import Database
+from service.tables import Organisation, Token, User
+
+
+@pytest.fixture
+def env_database(database_url, monkeypatch, tmp_path):
+    monkeypatch.setenv("SPOORMATCH_DATABASE_URL", database_url)
+    monkeypatch.setenv("SPOORMATCH_STATE_DIR", str(tmp_path / "state"))
+    settings_module.get_settings.cache_clear()
+    yield database_url
+    settings_module.get_settings.cache_clear()
+
+
+def test_the_parser_keeps_the_library_commands():
+    parser = cli.build_parser()
+    for argv in (["match", "--candidates", "c", "--placements", "p", "--out", "o"], ["generate"],
+                 ["link-title", "--in", "t", "--out", "o"], ["demo"], ["serve", "--port", "9000", "--no-demo"],
+                 ["create-user", "--name", "A", "--role", "admin"], ["migrate"]):
+        assert parser.parse_args(argv).command == argv[0]
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", "--port", "0"])
+
+
+def test_create_user_bootstraps_the_first_admin(env_database, capsys):
+    assert cli.main(["create-user", "--name", "Beheer", "--role", "admin"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert token.startswith("smt_")
+    assert cli.main(["create-user", "--name", "HR", "--role", "employer", "--organisation", "e-7",
+                     "--organisation-name", "Bakkerij"]) == 0
+    capsys.readouterr()
+    assert cli.main(["create-user", "--name", "HR", "--role", "employer", "--organisation", "e-404"]) == 2
+    assert "organisation_id: no organisation with this id" in capsys.readouterr().err
+    assert cli.main(["create-user", "--name", "", "--role", "coach"]) == 2
+    assert "name:" in capsys.readouterr().err
+    db = Database(env_database)
+    with db.read() as s:
+        users = s.execute(select(User).order_by(User.id)).scalars().all()
+        assert [(u.name, u.role) for u in users] == [("Beheer", "admin"), ("HR", "employer")]
+        assert s.get(Organisation, "e-7").name == "Bakkerij"
+        assert s.execute(select(Token).where(Token.token_hash == hash_token(token))).scalar_one().user_id == users[0].id
+    db.dispose()
+
+
+def test_migrate(env_database):
+    assert cli.main(["migrate"]) == 0
