@@ -42,7 +42,7 @@ class Settings:
     default_max_travel_km: float = 45.0
     # Share of the maximum distance within which travel is flagged (contract: 10%).
     travel_signal_fraction: float = 0.10
-    encoder: str = "tfidf"
+    encoder: str = "default"
     model_path: str = ""
     index_backend: str = "auto"
     weights: ScoreWeights = field(default_factory=ScoreWeights)
