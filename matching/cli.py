@@ -11,7 +11,7 @@ from typing import Sequence
 from matching.io import InputError, read_jsonl, write_jsonl
 from matching.settings import get_settings
 
-DEMO_PLACEMENTS = 3000
+DEMO_PLACEMENTS = 2000
 DEMO_SEED = 7
 
 
@@ -25,13 +25,22 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _cmd_match(args: argparse.Namespace) -> int:
+def _matcher():
+    """A matcher whose place embeddings persist under the state folder between runs."""
+    from matching.embedding_cache import EmbeddingCache
     from matching.matcher import Matcher
+
+    state = get_settings().state_dir
+    state.mkdir(parents=True, exist_ok=True)
+    return Matcher(cache=EmbeddingCache(state / "embeddings.sqlite"))
+
+
+def _cmd_match(args: argparse.Namespace) -> int:
     from matching.models import Candidate, Placement
 
     candidates = read_jsonl(args.candidates, Candidate)
     placements = read_jsonl(args.placements, Placement)
-    matcher = Matcher().fit(placements)
+    matcher = _matcher().fit(placements)
     results = (
         matcher.suggest(c, top=args.top, explain_excluded=args.explain_excluded) for c in candidates
     )
@@ -61,14 +70,13 @@ def _cmd_link_title(args: argparse.Namespace) -> int:
 
 def _cmd_demo(args: argparse.Namespace) -> int:
     from matching.generate import generate_placements
-    from matching.matcher import Matcher
     from matching.models import Candidate, Placement
 
     settings = get_settings()
     candidates = read_jsonl(settings.data_dir / "demo" / "candidates.jsonl", Candidate)
     placements = [Placement.model_validate(p) for p in generate_placements(args.placements, seed=DEMO_SEED)]
     started = time.perf_counter()
-    matcher = Matcher().fit(placements)
+    matcher = _matcher().fit(placements)
     results = [matcher.suggest(c, top=args.top) for c in candidates]
     took = time.perf_counter() - started
     out = settings.state_dir / "demo" / "suggestions.jsonl"

@@ -14,7 +14,7 @@ from matching.models import Candidate, ItemVerdict, Placement
 
 # A calibrated similarity of an experience with the place from which "sluit aan"
 # is a fair thing to say; below it the text match is too weak to claim.
-EXPERIENCE_CLAIM = 0.5
+EXPERIENCE_CLAIM = 0.4
 OCCUPATION_CLAIM = 0.7
 SKILLS_CLAIM = 0.5
 HOURS_TOLERANCE = 2.0

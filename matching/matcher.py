@@ -38,6 +38,8 @@ from matching.models import (
 from matching.retrieval import shortlist, top_rows
 from matching.scoring import (
     KIND_CODE,
+    NO_CALIBRATION,
+    SIMILARITY_RANGES,
     PlacementFeatures,
     candidate_text,
     combine,
@@ -119,11 +121,17 @@ class Matcher:
         settings: Settings | None = None,
         cache: EmbeddingCache | None = None,
         index_backend: str | None = None,
+        similarity_ranges: dict[str, tuple[float, float]] | None = None,
     ):
         self.settings = settings or get_settings()
         self._encoder = encoder
         self.cache = cache
         self.index_backend = index_backend or self.settings.index_backend
+        if similarity_ranges is None:
+            # An injected encoder is unknown to the calibration table: raw cosines.
+            similarity_ranges = NO_CALIBRATION if encoder is not None else SIMILARITY_RANGES.get(
+                self.settings.encoder, NO_CALIBRATION)
+        self.similarity_ranges = similarity_ranges
         self.columns = Columns.from_catalogue(load_catalogue())
         self._lock = _ReadWriteLock()
         self.index: VectorIndex | None = None
@@ -229,8 +237,8 @@ class Matcher:
             )
 
     # -- querying ----------------------------------------------------------
-    def _calibrate(self, cosine: np.ndarray) -> np.ndarray:
-        lo, hi = getattr(self.encoder, "similarity_range", (0.0, 1.0))
+    def _calibrate(self, cosine: np.ndarray, kind: str = "profile") -> np.ndarray:
+        lo, hi = self.similarity_ranges[kind]
         return np.clip((np.asarray(cosine) - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
 
     def _cosine(self, snap: _Snapshot, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -305,7 +313,8 @@ class Matcher:
         # Which of the candidate's experiences each picked place resembles most.
         exp_sims = None
         if exp_vectors is not None and len(picked_rows):
-            exp_sims = np.vstack([self._calibrate(self._cosine(snap, v, picked_rows)) for v in exp_vectors])
+            exp_sims = np.vstack([self._calibrate(self._cosine(snap, v, picked_rows), "experience")
+                                 for v in exp_vectors])
         for rank, (k, row) in enumerate(zip(picked, picked_rows), start=1):
             row = int(row)
             placement = snap.placements[row]
