@@ -32,7 +32,12 @@ def _matcher():
 
     state = get_settings().state_dir
     state.mkdir(parents=True, exist_ok=True)
-    return Matcher(cache=EmbeddingCache(state / "embeddings.sqlite"))
+    from matching.occupations import OccupationLinker
+
+    # The lexical linker fits in seconds; embedding all of ESCO for it would cost
+    # minutes on a fresh machine for a small gain in occupational proximity.
+    linker = OccupationLinker(encoders=()).fit()
+    return Matcher(cache=EmbeddingCache(state / "embeddings.sqlite"), linker=linker)
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
@@ -63,8 +68,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 def _cmd_link_title(args: argparse.Namespace) -> int:
     from matching.occupations import link_titles_file
 
-    n = link_titles_file(Path(args.input), Path(args.out), args.top)
-    print(f"{n} titles linked -> {args.out}", file=sys.stderr)
+    written, skipped = link_titles_file(args.input, args.out, args.top)
+    print(f"{written} titles linked ({skipped} blank lines skipped) -> {args.out}", file=sys.stderr)
     return 0
 
 

@@ -122,6 +122,7 @@ class Matcher:
         cache: EmbeddingCache | None = None,
         index_backend: str | None = None,
         similarity_ranges: dict[str, tuple[float, float]] | None = None,
+        linker=None,
     ):
         self.settings = settings or get_settings()
         self._encoder = encoder
@@ -132,6 +133,10 @@ class Matcher:
             similarity_ranges = NO_CALIBRATION if encoder is not None else SIMILARITY_RANGES.get(
                 self.settings.encoder, NO_CALIBRATION)
         self.similarity_ranges = similarity_ranges
+        # An OccupationLinker (matching.occupations): without one the score has no
+        # occupation component and diversity falls back to the place title.
+        self.linker = linker
+        self._occupation_of: dict[str, str | None] = {}
         self.columns = Columns.from_catalogue(load_catalogue())
         self._lock = _ReadWriteLock()
         self.index: VectorIndex | None = None
@@ -236,6 +241,35 @@ class Matcher:
                 [p for p, k in zip(old.placements, keep) if k], old.table.take(keep), old.features.take(keep)
             )
 
+    # -- occupations ---------------------------------------------------------
+    # A link this unsure says more about the title than about the work.
+    OCCUPATION_MIN_CONFIDENCE = 0.5
+
+    def _occupation(self, title: str) -> str | None:
+        """The ESCO occupation a job title links to, cached per title."""
+        uri = self._occupation_of.get(title, "")
+        if uri == "":
+            hits = self.linker.link_one(title, top=1)
+            uri = hits[0][0] if hits and hits[0][2] >= self.OCCUPATION_MIN_CONFIDENCE else None
+            self._occupation_of[title] = uri
+        return uri
+
+    def _occupation_proximity(self, snap, candidate, rows) -> np.ndarray | None:
+        """(n_experience, len(rows)) proximity of each experience's occupation to each place's."""
+        if self.linker is None or not candidate.experience:
+            return None
+        from matching.occupations import proximity_matrix
+
+        exp = [self._occupation(e.title) or "" for e in candidate.experience]
+        places = [self._occupation(snap.placements[r].title) or "" for r in rows]
+        return proximity_matrix(exp, places)
+
+    def _diversity_keys(self, snap, rows) -> np.ndarray:
+        if self.linker is None:
+            return snap.features.title_key[rows]
+        return np.array([self._occupation(snap.placements[r].title) or snap.features.title_key[r] for r in rows],
+                        dtype=object)
+
     # -- querying ----------------------------------------------------------
     def _calibrate(self, cosine: np.ndarray, kind: str = "profile") -> np.ndarray:
         lo, hi = self.similarity_ranges[kind]
@@ -288,11 +322,14 @@ class Matcher:
                 "skills": skills_component(candidate, snap.features, short),
                 **self._cheap_components(snap, candidate, short, ev.distance_km, profile.max_travel_km),
             }
+            proximity = self._occupation_proximity(snap, candidate, short)
+            if proximity is not None:
+                components["occupation"] = proximity.max(axis=0)
             scores = combine(components, n_signals[short], weights)
             order = np.lexsort((snap.id_rank[short], -scores))
-            picked = diversify(order, scores, snap.features.title_key[short], top)
+            picked = diversify(order, scores, self._diversity_keys(snap, short), top)
             suggestions = self._render(snap, candidate, ev, short, picked, scores, components, exp_vectors,
-                                       profile.max_travel_km)
+                                       proximity, profile.max_travel_km)
 
         excluded = None
         if explain_excluded:
@@ -306,7 +343,7 @@ class Matcher:
             "distance": distance_component(distance_km[rows], max_travel_km),
         }
 
-    def _render(self, snap, candidate, ev, short, picked, scores, components, exp_vectors,
+    def _render(self, snap, candidate, ev, short, picked, scores, components, exp_vectors, proximity,
                 max_travel_km) -> list[Suggestion]:
         out = []
         picked_rows = short[picked]
@@ -315,6 +352,9 @@ class Matcher:
         if exp_vectors is not None and len(picked_rows):
             exp_sims = np.vstack([self._calibrate(self._cosine(snap, v, picked_rows), "experience")
                                  for v in exp_vectors])
+            if proximity is not None:
+                # Either route counts as fitting an experience: similar text or a related occupation.
+                exp_sims = np.maximum(exp_sims, proximity[:, picked])
         for rank, (k, row) in enumerate(zip(picked, picked_rows), start=1):
             row = int(row)
             placement = snap.placements[row]

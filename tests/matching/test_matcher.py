@@ -175,3 +175,16 @@ def test_duplicate_ids_are_refused():
 
     with pytest.raises(ValueError, match="duplicate placement id 'p-1'"):
         fit([make_placement(), make_placement()])
+
+
+def test_occupation_component_rewards_related_work_and_explains_it():
+    from matching.occupations import OccupationLinker
+
+    linker = OccupationLinker(encoders=()).fit()
+    places = [make_placement(id="p-gast", title="Gastvrouw", description="Ontvangst."),
+              make_placement(id="p-pick", title="Orderpicker", description="Ontvangst.")]
+    c = make_candidate(experience=[{"title": "Gastvrouw vakantiepark", "years": 6}])
+    [first, second] = Matcher(encoder=ENC, linker=linker).fit(places).suggest(c, top=2).suggestions
+    assert first.placement_id == "p-gast"
+    assert first.components["occupation"] == 1.0 and second.components["occupation"] < 0.5
+    assert "sluit aan bij je ervaring als gastvrouw vakantiepark" in first.explanation.lower()
