@@ -22,6 +22,7 @@ Gold handling (MELO's gold is ESCO v1.0.3):
 from __future__ import annotations
 
 import argparse
+import json
 import csv
 import sys
 import time
@@ -122,6 +123,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--encoders", default=None,
                         help="NAME=WEIGHT,... for matching.encoders (default: the linker's); 'none' = lexical only")
     parser.add_argument("--no-ablation", action="store_true")
+    parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
 
     titles, gold = read_queries(args.queries)
@@ -158,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
               f"occupation gold: acc@1 {np.mean(first[~isco_rows & known] == 1):.3f}")
     print(f"\nfit {fit_s:.1f} s; link {len(titles)} titles in {link_s:.2f} s = "
           f"{len(titles) / link_s:.0f} titles/s (top 10, batch {linker.batch_size})")
+
+    if args.json is not None:
+        args.json.write_text(json.dumps({"acc@1": acc1, "mrr@10": mrr, "queries": len(titles),
+                                         "encoders": described, "titles_per_s": len(titles) / link_s}))
 
     if not args.no_ablation:
         print("\nablation (the same signals, re-fused with a signal left out or alone)")
