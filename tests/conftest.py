@@ -36,7 +36,8 @@ def encoder() -> HashingEncoder:
     return HashingEncoder()
 
 
-def make_candidate(**overrides) -> Candidate:
+def candidate_json(**overrides) -> dict:
+    """A valid contract-v1 candidate as plain JSON data, with fields overridden."""
     data = {
         "id": "c-1",
         "home": {"postcode": "6511"},
@@ -49,10 +50,11 @@ def make_candidate(**overrides) -> Candidate:
         "wishes": {"kinds": ["vacature", "detachering"], "hours_per_week": 24, "text": "Graag met mensen werken"},
     }
     data.update(overrides)
-    return Candidate.model_validate(data)
+    return data
 
 
-def make_placement(**overrides) -> Placement:
+def placement_json(**overrides) -> dict:
+    """A valid contract-v1 place as plain JSON data, with fields overridden."""
     data = {
         "id": "p-1",
         "employer_id": "e-1",
@@ -69,4 +71,12 @@ def make_placement(**overrides) -> Placement:
         "status": "open",
     }
     data.update(overrides)
-    return Placement.model_validate(data)
+    return data
+
+
+def make_candidate(**overrides) -> Candidate:
+    return Candidate.model_validate(candidate_json(**overrides))
+
+
+def make_placement(**overrides) -> Placement:
+    return Placement.model_validate(placement_json(**overrides))

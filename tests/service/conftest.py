@@ -22,7 +22,7 @@ from service.app import create_app
 from service.routes.admin import create_user_row
 from service.schemas import UserIn
 from service.tables import Organisation, utcnow
-from tests.conftest import HashingEncoder
+from tests.conftest import HashingEncoder, candidate_json, placement_json  # noqa: F401  (re-exported for the service tests)
 
 POSTGRES_URL = os.environ.get("SPOORMATCH_TEST_POSTGRES_URL", "")
 BACKENDS = ["sqlite", "postgresql"]
@@ -110,37 +110,3 @@ def world(settings: Settings):
     w.db.dispose()
 
 
-def candidate_json(**overrides) -> dict:
-    data = {
-        "id": "c-1",
-        "home": {"postcode": "6511"},
-        "max_travel_km": 25,
-        "capacity": {},
-        "education": {"level": "mbo-3", "field": "zorg en welzijn"},
-        "experience": [{"title": "Gastvrouw vakantiepark", "years": 6,
-                        "description": "Ontvangst van gasten, rondleidingen over het terrein"}],
-        "skills": ["gastvrijheid", "klantcontact"],
-        "wishes": {"kinds": ["vacature", "detachering"], "hours_per_week": 24, "text": "Graag met mensen werken"},
-    }
-    data.update(overrides)
-    return data
-
-
-def placement_json(**overrides) -> dict:
-    data = {
-        "id": "p-1",
-        "employer_id": "e-1",
-        "kind": "vacature",
-        "title": "Receptiemedewerker",
-        "description": "Je ontvangt gasten en beantwoordt de telefoon.",
-        "location": {"postcode": "6512"},
-        "hours_per_week": 24,
-        "hours_per_day": 6,
-        "education_level": "mbo-2",
-        "skills": ["klantcontact", "telefoon"],
-        "demands": {},
-        "positions": 1,
-        "status": "open",
-    }
-    data.update(overrides)
-    return data
