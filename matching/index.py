@@ -972,6 +972,16 @@ class VectorIndex(ABC):
             scores = (q @ self._store.gather(uniq).T)[:, inverse]  # type: ignore[union-attr]
         return scores[0] if single else scores
 
+    def vectors(self, ids: Sequence[str]) -> np.ndarray:
+        """The stored vectors of the given placements, (len(ids), dim) float32 in the
+        given order; KeyError if unknown. The nightly batch reads its place vectors
+        from a saved index this way instead of embedding them again."""
+        iids = self.internal_ids(self._key_list(ids, "vectors"))
+        if not len(iids):
+            return np.empty((0, self.dim), np.float32)
+        uniq, inverse = np.unique(iids, return_inverse=True)
+        return np.ascontiguousarray(self._store.gather(uniq)[inverse], dtype=np.float32)  # type: ignore[union-attr]
+
     # -- persistence ---------------------------------------------------------------
 
     def _config(self) -> dict[str, Any]:

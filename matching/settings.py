@@ -55,6 +55,22 @@ class Settings:
     max_request_bytes: int = 2_000_000
     # How many generated places `spoormatch serve` loads into an empty database.
     demo_placements: int = 2000
+    # The nightly rematch (`spoormatch rematch`, service/rematch.py).
+    rematch_top: int = 10
+    # Extra well-fitting places kept per candidate, so the allocation step can
+    # swap a contested place for the next best without emptying a list.
+    rematch_reserve: int = 10
+    # A place may appear in at most ceil(positions x factor) candidates' lists.
+    rematch_exposure_factor: float = 3.0
+    rematch_partition_size: int = 500
+    # Worker processes for `spoormatch rematch`; 0 = one per core.
+    rematch_workers: int = 0
+    # Cron expression ("0 2 * * *") for the rematch inside `spoormatch serve`; empty = off.
+    rematch_schedule: str = ""
+    # A lock whose holder has not reported for this long is taken over.
+    rematch_lock_stale_minutes: int = 120
+    # Digests (and the runs they belong to) older than this are deleted.
+    digest_retention_days: int = 60
 
     def with_overrides(self, **kwargs) -> "Settings":
         return replace(self, **kwargs)

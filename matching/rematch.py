@@ -1,0 +1,628 @@
+"""The nightly batch: every candidate's suggestions against one snapshot of the open places.
+
+Work is partitioned by candidate. :func:`process_partition` takes a
+:class:`PlaceSnapshot` (read-only, shared by all partitions) and a list of
+:class:`CandidateTask`; it needs no database and no other partition, so a
+driver can run partitions in a process pool, or on Dask or Ray (see
+``docs/scaling.md``), and resume a run by skipping finished partitions.
+
+Per candidate the result is a :class:`CandidatePool`: the same ranked list
+``Matcher.suggest`` gives (constraints, shortlist, scoring, diversity,
+explanations), followed by ``reserve`` next-best places that the allocation step
+(:mod:`matching.allocation`) may swap in when a place is contested.
+
+Speed comes from geography: a place beyond ``max_travel_km`` is never
+suggested, so each candidate is compared only with the places in a latitude
+band (a binary search on the snapshot, sorted by latitude) and longitude window
+around home, instead of with every place in the country.
+
+Incremental runs. A pool records the ``window``: the places that ranked high
+enough to be picked (diversity looks at most four times the list length ahead),
+and the ``floor``: the lowest score in that window. A later snapshot cannot
+change the pool unless a place in the window changed or went, or a new or
+changed place scores at least the floor; :func:`process_partition` checks
+exactly that (against a small snapshot of the changed places) and reuses the
+pool otherwise. The one thing this does not see is a new place pushing a
+window member out of the retrieval shortlist; the window is far above the
+shortlist's edge, so this is rare, and a full run (``previous=None``) never
+relies on it.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Hashable, Iterable, Sequence
+
+import numpy as np
+
+from matching import explain
+from matching.constraints import SIGNAL, Columns, PlacementTable, Profile, evaluate, explain_row
+from matching.encoders import Encoder
+from matching.fml import load_catalogue
+from matching.matcher import SHORTLIST_FACTOR, SHORTLIST_MIN
+from matching.models import Candidate, Placement, Suggestion
+from matching.retrieval import shortlist, top_rows
+from matching.scoring import (
+    PlacementFeatures,
+    candidate_text,
+    combine,
+    distance_component,
+    diversify,
+    education_component,
+    experience_texts,
+    skills_component,
+    wishes_component,
+)
+from matching.settings import Settings, get_settings
+
+log = logging.getLogger(__name__)
+
+# One degree of latitude in km, and a margin so the box always holds the circle.
+_KM_PER_DEGREE = 111.0
+_BOX_MARGIN = 1.02
+# Diversity looks at most this many times the list length ahead (see scoring.diversify).
+_LOOKAHEAD = 4
+_SCORE_EPS = 1e-6
+
+
+@dataclass(frozen=True)
+class BatchParams:
+    top: int = 10
+    reserve: int = 10
+
+    def __post_init__(self) -> None:
+        if self.top < 1:
+            raise ValueError(f"top: must be at least 1, got {self.top}")
+        if self.reserve < 0:
+            raise ValueError(f"reserve: must be 0 or more, got {self.reserve}")
+
+    @property
+    def shortlist_size(self) -> int:
+        # The same size Matcher.suggest uses, so a pool's list is the live list.
+        return max(SHORTLIST_MIN, SHORTLIST_FACTOR * self.top)
+
+    @property
+    def window(self) -> int:
+        """How deep in the score order a pick can come from (primary list, then reserve)."""
+        return max((_LOOKAHEAD + 1) * self.top, self.top + (_LOOKAHEAD + 1) * self.reserve)
+
+
+# --------------------------------------------------------------------------------------
+# The places
+# --------------------------------------------------------------------------------------
+
+
+class PlaceSnapshot:
+    """The open places of one run: constraint columns, scoring features, vectors.
+
+    Rows are sorted by latitude so a candidate's travel radius is one binary
+    search away. Places are kept as their contract JSON and validated only when
+    one is rendered into a suggestion: a run renders a small share of them.
+    Picklable (for process pools and distributed workers); :meth:`without_vectors`
+    gives the light part to store beside a saved vector index.
+    """
+
+    def __init__(self, ids: np.ndarray, versions: np.ndarray, bodies: list[str], table: PlacementTable,
+                 features: PlacementFeatures, vectors: np.ndarray | None,
+                 similarity_range: tuple[float, float] = (0.0, 1.0), positions: np.ndarray | None = None):
+        self.ids = ids
+        self.versions = versions
+        self.bodies = bodies
+        self.table = table
+        self.features = features
+        self.vectors = vectors
+        self.similarity_range = (float(similarity_range[0]), float(similarity_range[1]))
+        if positions is None:
+            positions = np.array([json.loads(b).get("positions", 1) for b in bodies], dtype=np.int64)
+        self.positions = np.asarray(positions, dtype=np.int64)
+        self._index()
+
+    def _index(self) -> None:
+        n = len(self.ids)
+        self.id_rank = np.empty(n, dtype=np.int64)
+        self.id_rank[np.argsort(self.ids, kind="stable")] = np.arange(n)
+        self.row_of = {pid: i for i, pid in enumerate(self.ids)}
+        self._placements: dict[int, Placement] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        for key in ("row_of", "_placements", "id_rank"):
+            state.pop(key, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        if "positions" not in state:  # pickled by an earlier version
+            self.positions = np.array([json.loads(b).get("positions", 1) for b in self.bodies], dtype=np.int64)
+        self._index()
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @property
+    def dim(self) -> int:
+        return 0 if self.vectors is None else int(self.vectors.shape[1])
+
+    @classmethod
+    def build(cls, placements: Sequence[Placement], vectors: np.ndarray | None, versions: Sequence[str] | None = None,
+              similarity_range: tuple[float, float] = (0.0, 1.0), columns: Columns | None = None) -> "PlaceSnapshot":
+        """A snapshot of ``placements``; ``vectors`` aligned with them (or None, to attach later)."""
+        placements = list(placements)
+        columns = columns or Columns.from_catalogue(load_catalogue())
+        lat = np.array([p.location.coords[0] for p in placements], dtype=np.float64)
+        order = np.argsort(lat, kind="stable")
+        placements = [placements[i] for i in order]
+        if vectors is not None:
+            vectors = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32)[order])
+        versions = [""] * len(placements) if versions is None else [list(versions)[i] for i in order]
+        snap = cls(
+            ids=np.array([p.id for p in placements], dtype=object),
+            versions=np.array(versions, dtype=object),
+            bodies=[placement_json(p) for p in placements],
+            table=PlacementTable.from_placements(placements, columns),
+            features=PlacementFeatures.from_placements(placements),
+            vectors=vectors,
+            similarity_range=similarity_range,
+            positions=np.array([p.positions for p in placements], dtype=np.int64),
+        )
+        # Not kept as objects: a run renders a small share of the places, and 200,000
+        # validated places would hold half a gigabyte in every worker.
+        return snap
+
+    def take(self, rows: np.ndarray) -> "PlaceSnapshot":
+        """The given rows (sorted by latitude already if ``rows`` ascend)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        return PlaceSnapshot(
+            ids=self.ids[rows], versions=self.versions[rows], bodies=[self.bodies[i] for i in rows],
+            table=self.table.take(rows), features=self.features.take(rows),
+            vectors=None if self.vectors is None else np.ascontiguousarray(self.vectors[rows]),
+            similarity_range=self.similarity_range, positions=self.positions[rows])
+
+    def replace(self, removed: Iterable[str], added: Sequence[Placement], added_vectors: np.ndarray | None,
+                added_versions: Sequence[str]) -> "PlaceSnapshot":
+        """A new snapshot: ``removed`` ids dropped, ``added`` places (new or changed) put in."""
+        added = list(added)
+        gone = set(removed) | {p.id for p in added}
+        keep = np.array([pid not in gone for pid in self.ids], dtype=bool)
+        if not added:
+            return self.take(np.flatnonzero(keep))
+        fresh = PlaceSnapshot.build(added, added_vectors, added_versions, self.similarity_range, self.table.columns)
+        kept = self.take(np.flatnonzero(keep))
+        lat = np.concatenate([kept.table.lat, fresh.table.lat])
+        order = np.argsort(lat, kind="stable")
+        both_vectors = None
+        if kept.vectors is not None and fresh.vectors is not None:
+            both_vectors = np.concatenate([kept.vectors, fresh.vectors])[order]
+        bodies = kept.bodies + fresh.bodies
+        merged = PlaceSnapshot(
+            ids=np.concatenate([kept.ids, fresh.ids])[order],
+            versions=np.concatenate([kept.versions, fresh.versions])[order],
+            bodies=[bodies[i] for i in order],
+            table=PlacementTable.concat([kept.table, fresh.table]).take(order),
+            features=PlacementFeatures.concat([kept.features, fresh.features]).take(order),
+            vectors=None if both_vectors is None else np.ascontiguousarray(both_vectors),
+            similarity_range=self.similarity_range,
+            positions=np.concatenate([kept.positions, fresh.positions])[order])
+        return merged
+
+    def without_vectors(self) -> "PlaceSnapshot":
+        light = PlaceSnapshot.__new__(PlaceSnapshot)
+        light.__setstate__({**self.__getstate__(), "vectors": None})
+        return light
+
+    def with_vectors(self, vectors: np.ndarray) -> "PlaceSnapshot":
+        vectors = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32))
+        if vectors.shape[0] != len(self):
+            raise ValueError(f"vectors: {vectors.shape[0]} rows for {len(self)} places")
+        full = PlaceSnapshot.__new__(PlaceSnapshot)
+        full.__setstate__({**self.__getstate__(), "vectors": vectors})
+        return full
+
+    def placement(self, row: int) -> Placement:
+        row = int(row)
+        p = self._placements.get(row)
+        if p is None:
+            p = Placement.model_validate_json(self.bodies[row])
+            self._placements[row] = p
+        return p
+
+    def region(self, lat: float, lon: float, km: float) -> np.ndarray:
+        """Rows of every place within ``km`` of (lat, lon), and a few just beyond; ascending."""
+        if not len(self):
+            return np.zeros(0, np.int64)
+        dlat = km * _BOX_MARGIN / _KM_PER_DEGREE
+        lat_col = self.table.lat
+        lo = int(np.searchsorted(lat_col, lat - dlat, side="left"))
+        hi = int(np.searchsorted(lat_col, lat + dlat, side="right"))
+        if lo >= hi:
+            return np.zeros(0, np.int64)
+        # The widest longitude span of the circle is at the band's edge nearest a pole.
+        widest = min(abs(lat) + dlat, 89.0)
+        dlon = km * _BOX_MARGIN / (_KM_PER_DEGREE * math.cos(math.radians(widest)))
+        inside = np.abs(self.table.lon[lo:hi] - lon) <= dlon
+        return np.flatnonzero(inside) + lo
+
+
+def placement_json(p: Placement) -> str:
+    return json.dumps(p.model_dump(mode="json", exclude_none=True), ensure_ascii=False, sort_keys=True)
+
+
+# --------------------------------------------------------------------------------------
+# The candidates
+# --------------------------------------------------------------------------------------
+
+
+@dataclass
+class CandidateVectors:
+    query: np.ndarray  # (dim,)
+    experiences: np.ndarray  # (n_experiences, dim)
+
+
+@dataclass
+class CandidatePool:
+    """One candidate's ranked places: ``entries[:n_primary]`` is the list as
+    ``Matcher.suggest`` gives it, the rest the reserve, best first."""
+
+    candidate_id: str
+    entries: list[Suggestion]
+    n_primary: int
+    window: tuple[str, ...]
+    floor: float | None  # None: fewer feasible places than the window holds
+
+    @property
+    def ranking(self) -> list[tuple[str, float]]:
+        return [(s.placement_id, s.score) for s in self.entries]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"candidate_id": self.candidate_id, "n_primary": self.n_primary, "window": list(self.window),
+                "floor": self.floor,
+                "entries": [s.model_dump(mode="json") for s in self.entries]}
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "CandidatePool":
+        return cls(candidate_id=data["candidate_id"], n_primary=int(data["n_primary"]),
+                   window=tuple(data["window"]), floor=data["floor"],
+                   entries=[Suggestion.model_validate(s) for s in data["entries"]])
+
+
+@dataclass
+class CandidateTask:
+    """One candidate to process. ``key`` is the driver's own handle (a database key).
+
+    ``previous``: the pool of the last run, when the candidate did not change since;
+    it is reused unless the places changed near it (see the module docstring).
+    """
+
+    key: Hashable
+    candidate: Candidate
+    vectors: CandidateVectors | None = None
+    previous: CandidatePool | None = None
+
+
+@dataclass
+class ChangeSet:
+    """What changed in the places since the previous run: ``touched`` ids (gone or
+    changed) and ``fresh``, a snapshot of the new and changed places as they are now."""
+
+    touched: frozenset[str]
+    fresh: PlaceSnapshot
+
+
+@dataclass
+class PartitionResult:
+    pools: dict[Hashable, CandidatePool] = field(default_factory=dict)
+    reused: list[Hashable] = field(default_factory=list)
+    failures: dict[Hashable, str] = field(default_factory=dict)
+    # Vectors this partition had to embed (the driver may store them).
+    embedded: dict[Hashable, CandidateVectors] = field(default_factory=dict)
+    seconds: float = 0.0
+
+    @property
+    def processed(self) -> int:
+        return len(self.pools) + len(self.reused) + len(self.failures)
+
+
+@dataclass
+class _Prepared:
+    candidate: Candidate
+    profile: Profile
+    vectors: CandidateVectors
+
+
+def embed_candidates(encoder: Encoder, candidates: Sequence[Candidate]) -> list[CandidateVectors]:
+    """Query and experience vectors of many candidates in one encoder call."""
+    texts: list[str] = []
+    spans = []
+    for c in candidates:
+        exp = experience_texts(c)
+        spans.append((len(texts), len(exp)))
+        texts.append(candidate_text(c))
+        texts.extend(exp)
+    if not texts:
+        return []
+    matrix = np.asarray(encoder.encode(texts), dtype=np.float32)
+    return [CandidateVectors(query=matrix[start], experiences=matrix[start + 1:start + 1 + n])
+            for start, n in spans]
+
+
+# --------------------------------------------------------------------------------------
+# Scoring one candidate
+# --------------------------------------------------------------------------------------
+
+
+def _calibrate(snap: PlaceSnapshot, cosine: np.ndarray) -> np.ndarray:
+    lo, hi = snap.similarity_range
+    return np.clip((np.asarray(cosine) - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
+
+
+def _cheap(snap: PlaceSnapshot, candidate: Candidate, rows: np.ndarray, distance_km: np.ndarray,
+           max_travel_km: float) -> dict[str, np.ndarray]:
+    return {
+        "wishes": wishes_component(candidate, snap.features, rows),
+        "education": education_component(candidate, snap.features, rows),
+        "distance": distance_component(distance_km, max_travel_km),
+    }
+
+
+@dataclass
+class _Feasible:
+    rows: np.ndarray  # snapshot rows of the feasible places
+    local: np.ndarray  # their positions in the evaluation
+    ev: Any  # the constraint Evaluation over the region
+    sims: np.ndarray  # raw cosine with the candidate's query
+    n_signals: np.ndarray  # flagged items per feasible place
+
+
+def _region_table(table: PlacementTable, rows: np.ndarray) -> PlacementTable:
+    """``table.take(rows)`` without copying the id column, which evaluate() never reads."""
+    fields = {name: getattr(table, name)[rows] for name in table.__dataclass_fields__
+              if name not in ("columns", "ids")}
+    return PlacementTable(columns=table.columns, ids=rows, **fields)
+
+
+def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings,
+              block: "_SimBlock | None" = None) -> _Feasible:
+    profile = prep.profile
+    region = snap.region(profile.lat, profile.lon, profile.max_travel_km)
+    ev = evaluate(_region_table(snap.table, region), profile, settings)
+    local = np.flatnonzero(ev.feasible)
+    rows = region[local]
+    if not len(rows):
+        sims = np.zeros(0, np.float32)
+    elif block is not None:
+        sims = block.sims(prep, rows)
+    else:
+        sims = snap.vectors[rows] @ prep.vectors.query
+    return _Feasible(rows=rows, local=local, ev=ev, sims=np.asarray(sims, dtype=np.float32),
+                     n_signals=ev.n_signals[local])
+
+
+def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.ndarray, settings: Settings):
+    rows = f.rows[pos]
+    c = prep.candidate
+    components = {
+        "semantic": _calibrate(snap, f.sims[pos]),
+        "skills": skills_component(c, snap.features, rows),
+        **_cheap(snap, c, rows, f.ev.distance_km[f.local[pos]], prep.profile.max_travel_km),
+    }
+    return combine(components, f.n_signals[pos], settings.weights), components
+
+
+class _SimBlock:
+    """Cosines of a block of candidates with every place in their joint latitude band.
+
+    One matrix product over a contiguous slice of the snapshot reads each place
+    vector once per block instead of gathering it once per candidate; for
+    candidates that live close together (the block is sorted by latitude) the
+    joint band is barely wider than one candidate's.
+    """
+
+    def __init__(self, snap: PlaceSnapshot, preps: Sequence[_Prepared]):
+        lats = [p.profile.lat for p in preps]
+        reach = max(p.profile.max_travel_km for p in preps) * _BOX_MARGIN / _KM_PER_DEGREE
+        lat_col = snap.table.lat
+        self.lo = int(np.searchsorted(lat_col, min(lats) - reach, side="left"))
+        hi = int(np.searchsorted(lat_col, max(lats) + reach, side="right"))
+        queries = np.stack([p.vectors.query for p in preps]).astype(np.float32, copy=False)
+        self.column = {id(p): j for j, p in enumerate(preps)}
+        self.scores = snap.vectors[self.lo:hi] @ queries.T if hi > self.lo else np.zeros((0, len(preps)), np.float32)
+
+    def sims(self, prep: _Prepared, rows: np.ndarray) -> np.ndarray:
+        return self.scores[rows - self.lo, self.column[id(prep)]]
+
+
+# Candidates per matrix product: enough to run at the BLAS's full speed, few enough
+# that their joint band stays narrow and the product's result small.
+SIM_BLOCK = 16
+
+
+def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settings: Settings,
+               block: _SimBlock | None = None) -> CandidatePool:
+    c = prep.candidate
+    f = _feasible(snap, prep, settings, block)
+    n = len(f.rows)
+    everything = np.arange(n)
+    size = params.shortlist_size
+    tiebreak = snap.id_rank[f.rows]
+    if n <= size:
+        short = everything
+    else:
+        cheap = _cheap(snap, c, f.rows, f.ev.distance_km[f.local], prep.profile.max_travel_km)
+        cheap_score = combine(cheap, f.n_signals, settings.weights)
+        semantic = top_rows(f.sims, everything, size, tiebreak)
+        short = shortlist(semantic, cheap_score, everything, size, tiebreak)
+
+    entries: list[Suggestion] = []
+    window: tuple[str, ...] = ()
+    floor = None
+    if len(short):
+        scores, components = _full_scores(snap, prep, f, short, settings)
+        order = np.lexsort((tiebreak[short], -scores))
+        keys = snap.features.title_key[f.rows[short]]
+        primary = diversify(order, scores, keys, params.top)
+        picked = list(primary)
+        if params.reserve:
+            chosen = set(picked)
+            rest = np.array([k for k in order if k not in chosen], dtype=np.int64)
+            picked += list(diversify(rest, scores, keys, params.reserve))
+        entries = _render(snap, prep, f, short, np.asarray(picked, dtype=np.int64), scores, components)
+        w = params.window
+        window = tuple(str(snap.ids[f.rows[short[k]]]) for k in order[:w])
+        if len(order) >= w:
+            floor = float(scores[order[w - 1]])
+        n_primary = len(primary)
+    else:
+        n_primary = 0
+    return CandidatePool(candidate_id=c.id, entries=entries, n_primary=n_primary, window=window, floor=floor)
+
+
+def _render(snap, prep, f, short, picked, scores, components) -> list[Suggestion]:
+    c = prep.candidate
+    rows = f.rows[short[picked]]
+    exp = prep.vectors.experiences
+    exp_sims = None
+    if len(exp) and len(rows):
+        exp_sims = _calibrate(snap, exp @ snap.vectors[rows].T)
+    out = []
+    for rank, (k, row) in enumerate(zip(picked, rows), start=1):
+        placement = snap.placement(row)
+        local = int(f.local[short[k]])
+        items = explain_row(f.ev, local, c, placement, prep.profile.max_travel_km, only=(SIGNAL,))
+        comps = {name: round(float(values[k]), 4) for name, values in components.items()}
+        best = None
+        if exp_sims is not None:
+            j = int(np.argmax(exp_sims[:, rank - 1]))
+            best = (c.experience[j].title, float(exp_sims[j, rank - 1]))
+        distance = float(f.ev.distance_km[local])
+        out.append(Suggestion(
+            placement_id=placement.id, rank=rank, score=round(float(scores[k]), 4),
+            verdict="signal" if items else "pass", distance_km=round(distance, 1), items=items,
+            components=comps, explanation=explain.render(c, placement, comps, items, distance, best)))
+    return out
+
+
+def _affected(changes: ChangeSet, prep: _Prepared, pool: CandidatePool, settings: Settings) -> bool:
+    """Could the changed places alter this pool? (See the module docstring.)"""
+    if changes.touched.intersection(pool.window):
+        return True
+    if not len(changes.fresh):
+        return False
+    f = _feasible(changes.fresh, prep, settings)
+    if not len(f.rows):
+        return False
+    if pool.floor is None:
+        return True
+    scores, _ = _full_scores(changes.fresh, prep, f, np.arange(len(f.rows)), settings)
+    return bool((scores >= pool.floor - _SCORE_EPS).any())
+
+
+# --------------------------------------------------------------------------------------
+# A partition
+# --------------------------------------------------------------------------------------
+
+
+def process_partition(
+    snapshot: PlaceSnapshot,
+    tasks: Sequence[CandidateTask],
+    params: BatchParams = BatchParams(),
+    settings: Settings | None = None,
+    encoder: Encoder | None = None,
+    changes: ChangeSet | None = None,
+    on_candidate: Callable[[], None] | None = None,
+) -> PartitionResult:
+    """Pools for one partition of candidates; never raises for one bad candidate.
+
+    Tasks without vectors are embedded with ``encoder`` (one batched call). A task
+    with ``previous`` is reused when ``changes`` shows nothing that could alter it;
+    without ``changes`` every candidate is computed. A candidate that fails is
+    recorded in ``failures`` with the reason, and logged with its id.
+    """
+    settings = settings or get_settings()
+    started = time.perf_counter()
+    result = PartitionResult()
+    if snapshot.vectors is None:
+        raise ValueError("snapshot: has no vectors attached (use with_vectors)")
+    columns = snapshot.table.columns
+
+    missing = [t for t in tasks if t.vectors is None]
+    if missing:
+        if encoder is None:
+            raise ValueError("encoder: needed, some candidates have no vectors")
+        vectors_of = _embed_isolated(encoder, missing, result)
+        result.embedded.update(vectors_of)
+    todo: list[tuple[CandidateTask, _Prepared]] = []
+    for task in tasks:
+        if task.key in result.failures:
+            _tick(on_candidate)
+            continue
+        try:
+            vectors = task.vectors or result.embedded[task.key]
+            prep = _Prepared(task.candidate, Profile.from_candidate(task.candidate, columns, settings), vectors)
+            if task.previous is not None and changes is not None and not _affected(changes, prep, task.previous,
+                                                                                   settings):
+                result.reused.append(task.key)
+                _tick(on_candidate)
+            else:
+                todo.append((task, prep))
+        except Exception as exc:  # one candidate must never stop the run
+            _fail(result, task, exc)
+            _tick(on_candidate)
+
+    todo.sort(key=lambda tp: tp[1].profile.lat)
+    for start in range(0, len(todo), SIM_BLOCK):
+        chunk = todo[start:start + SIM_BLOCK]
+        try:
+            block = _SimBlock(snapshot, [prep for _, prep in chunk])
+        except Exception:  # a bad vector in the block: score its candidates one by one
+            log.debug("rematch: block product failed; scoring its candidates one by one", exc_info=True)
+            block = None
+        for task, prep in chunk:
+            try:
+                result.pools[task.key] = _match_one(snapshot, prep, params, settings, block)
+            except Exception as exc:  # one candidate must never stop the run
+                _fail(result, task, exc)
+            _tick(on_candidate)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _fail(result: PartitionResult, task: CandidateTask, exc: Exception) -> None:
+    log.warning("rematch: candidate %s skipped: %s", _name(task), exc, exc_info=log.isEnabledFor(logging.DEBUG))
+    result.failures[task.key] = f"{type(exc).__name__}: {exc}"
+
+
+def _name(task: CandidateTask) -> str:
+    return f"{task.candidate.id} ({task.key})" if str(task.key) != task.candidate.id else task.candidate.id
+
+
+def _tick(callback: Callable[[], None] | None) -> None:
+    if callback is not None:
+        callback()
+
+
+def _embed_isolated(encoder: Encoder, tasks: Sequence[CandidateTask],
+                    result: PartitionResult) -> dict[Hashable, CandidateVectors]:
+    """Embed in one call; if that fails, one by one, so one bad text fails alone."""
+    try:
+        return dict(zip((t.key for t in tasks), embed_candidates(encoder, [t.candidate for t in tasks])))
+    except Exception:
+        out = {}
+        for t in tasks:
+            try:
+                [out[t.key]] = embed_candidates(encoder, [t.candidate])
+            except Exception as exc:
+                log.warning("rematch: candidate %s skipped, text could not be embedded: %s", _name(t), exc)
+                result.failures[t.key] = f"{type(exc).__name__}: {exc}"
+        return out
+
+
+def partitions(keys: Sequence[Hashable], size: int) -> list[list[Hashable]]:
+    """Consecutive slices of ``size`` keys: stable for the same ordered keys, so a
+    resumed run finds the same partitions."""
+    if size < 1:
+        raise ValueError(f"size: must be at least 1, got {size}")
+    return [list(keys[i:i + size]) for i in range(0, len(keys), size)]

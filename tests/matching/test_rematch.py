@@ -1,0 +1,166 @@
+"""The nightly batch: same lists as Matcher.suggest, incremental reuse that is exact,
+one bad candidate skipped, partitions that can run anywhere (pickled)."""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+import pytest
+
+from matching.matcher import Matcher
+from matching.rematch import (
+    BatchParams,
+    CandidateTask,
+    ChangeSet,
+    PlaceSnapshot,
+    embed_candidates,
+    partitions,
+    process_partition,
+)
+from matching.scoring import placement_text
+from tests.conftest import HashingEncoder, make_candidate, make_placement
+
+POSTCODES = ["6511", "6512", "6525", "6541", "6601", "6703", "6811", "5211", "3511", "1012", "9711", "7511"]
+TITLES = ["Receptiemedewerker", "Gastvrouw", "Magazijnmedewerker", "Administratief medewerker",
+          "Klantenservicemedewerker", "Kassamedewerker", "Schoonmaker", "Pedagogisch medewerker"]
+
+
+def places(n: int, seed: int = 0, prefix: str = "p") -> list:
+    rng = np.random.default_rng(seed)
+    out = []
+    for i in range(n):
+        demands = {}
+        if rng.random() < 0.4:
+            demands["IV.13"] = int(rng.integers(0, 4))
+        if rng.random() < 0.3:
+            demands["V.3"] = int(rng.integers(0, 3))
+        hours = float(rng.choice([16, 24, 32, 36]))
+        out.append(make_placement(
+            id=f"{prefix}-{i}", title=str(rng.choice(TITLES)), kind=str(rng.choice(["vacature", "detachering",
+                                                                                  "werkervaringsplek"])),
+            description=f"Werk nummer {i} met {rng.choice(['gasten', 'dozen', 'klanten', 'kinderen'])}.",
+            location={"postcode": str(rng.choice(POSTCODES))}, hours_per_week=hours, hours_per_day=hours / 4,
+            demands=demands, positions=int(rng.integers(1, 3)), skills=[str(rng.choice(["klantcontact",
+                                                                                       "telefoon", "kassa"]))]))
+    return out
+
+
+def candidates(n: int, seed: int = 1) -> list:
+    rng = np.random.default_rng(seed)
+    return [make_candidate(
+        id=f"c-{i}", home={"postcode": str(rng.choice(POSTCODES))}, max_travel_km=float(rng.choice([10, 25, 60])),
+        capacity={"IV.13": int(rng.integers(0, 3))} if rng.random() < 0.5 else {},
+        skills=[str(rng.choice(["klantcontact", "telefoon", "kassa"]))]) for i in range(n)]
+
+
+def snapshot_of(placements, encoder) -> PlaceSnapshot:
+    vectors = encoder.encode([placement_text(p) for p in placements])
+    return PlaceSnapshot.build(placements, vectors, [f"v-{p.id}" for p in placements])
+
+
+def test_pools_equal_the_live_matcher(encoder):
+    ps = places(300)
+    cs = candidates(30)
+    matcher = Matcher(encoder=encoder, index_backend="flat").fit(ps)
+    snap = snapshot_of(ps, encoder)
+    result = process_partition(snap, [CandidateTask(c.id, c) for c in cs], BatchParams(top=5, reserve=5),
+                               encoder=encoder)
+    assert not result.failures
+    for c in cs:
+        live = matcher.suggest(c, top=5).suggestions
+        pool = result.pools[c.id]
+        assert pool.n_primary == len(live)
+        assert [s.model_dump() for s in pool.entries[:pool.n_primary]] == [s.model_dump() for s in live]
+        # The reserve follows the list, never repeats it, and is feasible (it went through the same engine).
+        ids = [s.placement_id for s in pool.entries]
+        assert len(ids) == len(set(ids))
+
+
+def test_region_holds_every_place_within_reach():
+    ps = places(400, seed=3)
+    snap = PlaceSnapshot.build(ps, None)
+    from matching.geo import haversine_km
+
+    for lat, lon, km in [(51.84, 5.86, 10), (52.09, 5.12, 45), (53.2, 6.56, 25), (51.44, 5.47, 80)]:
+        rows = set(snap.region(lat, lon, km).tolist())
+        dist = haversine_km(lat, lon, snap.table.lat, snap.table.lon)
+        assert set(np.flatnonzero(dist <= km).tolist()) <= rows
+
+
+def test_incremental_reuse_equals_a_full_recompute(encoder):
+    """Places added, closed and changed: reused pools are exactly what a full run gives."""
+    ps = places(400, seed=5)
+    cs = candidates(60, seed=6)
+    params = BatchParams(top=5, reserve=5)
+    snap = snapshot_of(ps, encoder)
+    first = process_partition(snap, [CandidateTask(c.id, c) for c in cs], params, encoder=encoder)
+
+    closed = {ps[0].id, ps[200].id}
+    changed = [ps[i].model_copy(update={"description": "Heel ander werk met dieren."}) for i in (5, 301)]
+    added = places(3, seed=9, prefix="new")
+    after = [p for p in ps if p.id not in closed and p.id not in {q.id for q in changed}] + changed + added
+    snap2 = snapshot_of(after, encoder)
+    fresh_ids = {p.id for p in changed} | {p.id for p in added}
+    fresh = snap2.take(np.sort([snap2.row_of[pid] for pid in fresh_ids]))
+    changes = ChangeSet(touched=frozenset(closed | {p.id for p in changed}), fresh=fresh)
+
+    vectors = embed_candidates(encoder, cs)
+    tasks = [CandidateTask(c.id, c, v, previous=first.pools[c.id]) for c, v in zip(cs, vectors)]
+    incremental = process_partition(snap2, tasks, params, changes=changes)
+    full = process_partition(snap2, [CandidateTask(c.id, c, v) for c, v in zip(cs, vectors)], params)
+    assert incremental.reused, "some candidates are far from every change"
+    assert incremental.pools, "and some are near one"
+    for c in cs:
+        pool = incremental.pools.get(c.id) or first.pools[c.id]
+        assert [s.model_dump() for s in pool.entries] == [s.model_dump() for s in full.pools[c.id].entries], c.id
+
+
+def test_one_bad_candidate_is_skipped_and_logged(encoder, caplog):
+    ps = places(50)
+    snap = snapshot_of(ps, encoder)
+    good = candidates(3)
+    # A record that slipped past validation: a level that is not a number.
+    bad = make_candidate(id="c-bad").model_copy(update={"capacity": {"IV.13": "veel"}})
+    tasks = [CandidateTask(c.id, c) for c in good[:1]] + [CandidateTask("c-bad", bad)] + \
+        [CandidateTask(c.id, c) for c in good[1:]]
+
+    class Broken(HashingEncoder):
+        def encode(self, texts, batch_size=64):
+            if any("Wenstekst-kapot" in t for t in texts):
+                raise ValueError("cannot embed this text")
+            return super().encode(texts, batch_size)
+
+    worse = make_candidate(id="c-worse", wishes={"text": "Wenstekst-kapot"})
+    tasks.append(CandidateTask("c-worse", worse))
+    with caplog.at_level("WARNING"):
+        result = process_partition(snap, tasks, BatchParams(top=3, reserve=2), encoder=Broken())
+    assert set(result.pools) == {c.id for c in good}
+    assert set(result.failures) == {"c-bad", "c-worse"}
+    assert "c-bad" in caplog.text and "c-worse" in caplog.text
+
+
+def test_partitions_are_stable_and_the_snapshot_travels(encoder):
+    keys = list(range(1, 12))
+    assert partitions(keys, 5) == [[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [11]]
+    with pytest.raises(ValueError, match="size"):
+        partitions(keys, 0)
+    ps = places(80)
+    snap = snapshot_of(ps, encoder)
+    # What a Dask or Ray worker receives: the snapshot pickled whole.
+    copy = pickle.loads(pickle.dumps(snap))
+    c = candidates(1)[0]
+    a = process_partition(snap, [CandidateTask(c.id, c)], encoder=encoder).pools[c.id]
+    b = process_partition(copy, [CandidateTask(c.id, c)], encoder=encoder).pools[c.id]
+    assert [s.model_dump() for s in a.entries] == [s.model_dump() for s in b.entries]
+    light = snap.without_vectors()
+    assert light.vectors is None and len(light) == len(snap)
+    with pytest.raises(ValueError, match="vectors"):
+        process_partition(light, [CandidateTask(c.id, c)], encoder=encoder)
+
+
+def test_params_are_checked():
+    with pytest.raises(ValueError, match="top"):
+        BatchParams(top=0)
+    with pytest.raises(ValueError, match="reserve"):
+        BatchParams(reserve=-1)
