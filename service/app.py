@@ -20,7 +20,17 @@ from service.context import AppContext
 from service.db import Database
 from service.engine import Engine
 from service.guards import InputGuard
-from service.routes import admin, candidates, dossier, feedback, introductions, placements, suggestions, system
+from service.routes import (
+    admin,
+    candidates,
+    digest,
+    dossier,
+    feedback,
+    introductions,
+    placements,
+    suggestions,
+    system,
+)
 from service.tables import PlacementRow
 
 log = logging.getLogger("service")
@@ -113,7 +123,12 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI):
+        from service import scheduler
+
+        jobs = scheduler.start(settings, db, engine.encoder) if settings.rematch_schedule else None
         yield
+        if jobs is not None:
+            jobs.shutdown(wait=False)
         db.dispose()
 
     app = FastAPI(
@@ -128,14 +143,16 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             {"name": "dossier", "description": "The re-integratiedossier: every event, as JSON or CSV"},
             {"name": "placements", "description": "Employers' places (contract v1)"},
             {"name": "introductions", "description": "Employers: pseudonymous profiles of introduced candidates"},
-            {"name": "admin", "description": "Organisations, users, tokens"},
+            {"name": "rematch", "description": "The nightly rematch: digests of what changed, the nightly list"},
+            {"name": "admin", "description": "Organisations, users, tokens, nightly runs"},
             {"name": "system", "description": "Identity and health"},
         ],
     )
     app.state.ctx = AppContext(db=db, engine=engine, settings=settings)
     errors.install(app)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_request_bytes)
-    routers = [m.router for m in (candidates, suggestions, feedback, dossier, placements, introductions, admin, system)]
+    routers = [m.router for m in (candidates, suggestions, feedback, dossier, placements, introductions, digest, admin,
+                                  system)]
     roles = _route_roles(routers)
     for router in routers:
         app.include_router(router)

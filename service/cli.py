@@ -2,8 +2,8 @@
 
 The library's parser (matching.cli.build_parser) stays the base, so `match`,
 `generate`, `link-title` and `demo` keep working; this module adds `serve`,
-`create-user` and `migrate`. (A later `rematch` joins them here.) The
-console script points here, so the library never imports the service.
+`create-user`, `migrate` and `rematch`. The console script points here, so the
+library never imports the service.
 """
 
 from __future__ import annotations
@@ -98,6 +98,14 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
     settings = get_settings()
+    if settings.rematch_schedule:
+        from service.scheduler import check_schedule
+
+        try:
+            check_schedule(settings.rematch_schedule)
+        except ValueError as exc:
+            print(f"spoormatch: {exc}", file=sys.stderr)
+            return 2
     host = args.host or settings.host
     port = args.port or settings.port
     db = Database(settings.database_url)
@@ -117,6 +125,61 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     # One process: the matcher lives in memory and follows this process's writes.
     uvicorn.run(app, host=host, port=port, log_level=args.log_level, workers=1)
     return 0
+
+
+def _cmd_rematch(args: argparse.Namespace) -> int:
+    from service.db import Database
+    from service.rematch import RematchBusy, RematchOptions, run_rematch
+
+    logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    settings = get_settings()
+    try:
+        options = RematchOptions.from_settings(
+            settings, top=args.top, reserve=args.reserve, exposure_factor=args.exposure_factor,
+            partition_size=args.partition_size, workers=args.workers, full=args.full,
+            progress=not args.no_progress and sys.stderr.isatty())
+        options.check()
+    except ValueError as exc:
+        print(f"spoormatch: rematch refused: {exc}", file=sys.stderr)
+        return 2
+    db = Database(settings.database_url)
+    try:
+        db.migrate()
+        summary = run_rematch(db, settings, options=options)
+    except RematchBusy as exc:
+        print(f"spoormatch: {exc}; not started", file=sys.stderr)
+        return 75  # EX_TEMPFAIL: cron may simply try again later
+    finally:
+        db.dispose()
+    print(summary.format(), file=sys.stderr)
+    if args.json:
+        import json
+
+        print(json.dumps(summary.to_json(), ensure_ascii=False))
+    return 0
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, got {value}")
+    return value
+
+
+def _count(minimum: int):
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"must be at least {minimum}, got {value}")
+        return value
+    return parse
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -139,6 +202,24 @@ def build_parser() -> argparse.ArgumentParser:
 
     mg = sub.add_parser("migrate", help="bring the database to the newest schema")
     mg.set_defaults(func=_cmd_migrate)
+
+    r = sub.add_parser(
+        "rematch", help="recompute every active candidate's suggestions, spread scarce places, write digests",
+        description="The nightly batch. Incremental (only what changed is embedded and recomputed), atomic (the "
+                    "API serves the previous run's results until this one commits) and resumable (a run that "
+                    "stopped half-way continues where it was). Exits 75 when another run holds the lock.")
+    r.add_argument("--top", type=_count(1), help="places per candidate (default SPOORMATCH_REMATCH_TOP or 10)")
+    r.add_argument("--reserve", type=_count(0),
+                   help="extra places kept per candidate for the allocation (default SPOORMATCH_REMATCH_RESERVE or 10)")
+    r.add_argument("--exposure-factor", type=_positive_float,
+                   help="a place goes on at most positions x factor lists (default SPOORMATCH_REMATCH_EXPOSURE_FACTOR or 3)")
+    r.add_argument("--partition-size", type=_count(1), help="candidates per partition (default 500)")
+    r.add_argument("--workers", type=_count(1), help="worker processes (default: one per core)")
+    r.add_argument("--full", action="store_true", help="recompute every candidate, also those nothing changed for")
+    r.add_argument("--no-progress", action="store_true", help="no progress bar (it is off anyway when not on a terminal)")
+    r.add_argument("--json", action="store_true", help="also print the summary as JSON on stdout")
+    r.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
+    r.set_defaults(func=_cmd_rematch)
     return parser
 
 

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from matching.models import Candidate, EducationLevel, Id, Placement
+from matching.models import Candidate, EducationLevel, Id, Placement, Suggestion
 from service import examples
 
 # Earliest and latest dates the service accepts: date arithmetic on the timeline
@@ -408,3 +408,55 @@ class ErrorResponse(Closed):
     detail: str
     problems: list[str] = Field(default_factory=list, description='One line per problem: "field.path: reason"')
 
+
+
+# -- the nightly rematch (coach: digest and nightly list; admin: runs) ------------------
+
+class Contention(Closed):
+    """How contested a place is in the newest nightly run."""
+
+    candidates: int = Field(description="on how many candidates' lists the place is")
+    others: int = Field(description="how many other candidates that is")
+    positions: int
+    scarce: bool = Field(description="more candidates than positions")
+    text: str = Field(description='Dutch, e.g. "1 plaats; ook voorgesteld bij nog 6 andere kandidaten"')
+
+
+class NightlySuggestion(Suggestion):
+    contention: Contention | None = None
+
+
+class NightlyList(Closed):
+    candidate_id: str
+    run_id: str | None = Field(description="the committed run the list comes from; null before the first run")
+    run_at: datetime | None = None
+    suggestions: list[NightlySuggestion]
+
+
+class DigestRun(Closed):
+    run_id: str
+    run_at: datetime
+    totals: dict[str, int]
+    candidates: list[dict[str, Any]] = Field(
+        description="per candidate with changes: new, dropped (with reason) and signals_changed places")
+
+
+class CoachDigest(Closed):
+    coach: str
+    since: datetime | None
+    runs: list[DigestRun]
+
+
+class RematchRunOut(Closed):
+    id: str
+    status: str
+    started_at: datetime
+    committed_at: datetime | None
+    partitions_total: int
+    counts: dict[str, Any]
+    summary: dict[str, Any]
+    error: str
+
+
+class RematchRunList(Closed):
+    items: list[RematchRunOut]

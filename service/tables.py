@@ -13,6 +13,8 @@ from datetime import date, datetime, timezone
 from sqlalchemy import (
     JSON,
     Boolean,
+    Float,
+    LargeBinary,
     Date,
     DateTime,
     ForeignKey,
@@ -192,5 +194,121 @@ class DossierEventRow(Base):
     data: Mapped[dict] = mapped_column(JSON)
 
 
+# -- the nightly rematch (service/rematch.py) ----------------------------------------
+
+
+class RematchRun(Base):
+    """One run of `spoormatch rematch`. Its results are served once ``status`` is
+    ``committed``; until then the previous committed run's are. No candidate data."""
+
+    __tablename__ = "rematch_runs"
+
+    id: Mapped[str] = mapped_column(String(40), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)  # running | failed | committed | abandoned
+    fingerprint: Mapped[str] = mapped_column(String(64))  # places + settings; a resume needs the same
+    params: Mapped[dict] = mapped_column(JSON)
+    partitions_total: Mapped[int] = mapped_column(Integer, default=0)
+    counts: Mapped[dict] = mapped_column(JSON)
+    summary: Mapped[dict] = mapped_column(JSON)
+    error: Mapped[str] = mapped_column(Text, default="")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    heartbeat_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    committed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True, index=True)
+
+
+class RematchRunData(Base):
+    """The bulky part of a run: its places' versions (to diff the next run against)
+    and how many lists each place is on (for "nog 6 andere kandidaten")."""
+
+    __tablename__ = "rematch_run_data"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("rematch_runs.id", ondelete="CASCADE"), primary_key=True)
+    versions: Mapped[dict] = mapped_column(JSON)
+    exposures: Mapped[dict] = mapped_column(JSON)
+
+
+class RematchPartition(Base):
+    """A finished partition of a run, written in the same transaction as its results."""
+
+    __tablename__ = "rematch_partitions"
+
+    run_id: Mapped[str] = mapped_column(ForeignKey("rematch_runs.id", ondelete="CASCADE"), primary_key=True)
+    part: Mapped[int] = mapped_column(Integer, primary_key=True)
+    counts: Mapped[dict] = mapped_column(JSON)
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    finished_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class RematchResult(Base):
+    """A candidate's pool (their ranked places plus the reserve) as computed by
+    ``run_id``, and the places served from it (``picks``). A candidate's served
+    list is their newest row of a committed run; a pool that nothing changed is
+    not written again, only ``checked_run_id`` moves on."""
+
+    __tablename__ = "rematch_results"
+    __table_args__ = (UniqueConstraint("run_id", "candidate_pk", name="uq_rematch_results_run_candidate"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("rematch_runs.id", ondelete="CASCADE"), index=True)
+    candidate_pk: Mapped[int] = mapped_column(ForeignKey("candidates.pk", ondelete="CASCADE"), index=True)
+    checked_run_id: Mapped[str] = mapped_column(String(40))
+    fingerprint: Mapped[str] = mapped_column(String(64))
+    n_primary: Mapped[int] = mapped_column(Integer)
+    floor: Mapped[float | None] = mapped_column(Float, nullable=True)
+    window: Mapped[list] = mapped_column(JSON)
+    ranking: Mapped[list] = mapped_column(JSON)  # [[placement id, score], ...], pool order
+    entries: Mapped[list] = mapped_column(JSON)  # contract Suggestions, pool order
+    picks: Mapped[list | None] = mapped_column(JSON, nullable=True)  # served placement ids, set at commit
+
+
+class RematchFailure(Base):
+    """A candidate a run skipped, and why (the log has the details)."""
+
+    __tablename__ = "rematch_failures"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("rematch_runs.id", ondelete="CASCADE"), index=True)
+    candidate_pk: Mapped[int] = mapped_column(ForeignKey("candidates.pk", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+class RematchDigest(Base):
+    """What changed for one candidate in one committed run."""
+
+    __tablename__ = "rematch_digests"
+    __table_args__ = (Index("ix_rematch_digests_coach_run", "coach_id", "run_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[str] = mapped_column(ForeignKey("rematch_runs.id", ondelete="CASCADE"))
+    candidate_pk: Mapped[int] = mapped_column(ForeignKey("candidates.pk", ondelete="CASCADE"), index=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    changes: Mapped[dict] = mapped_column(JSON)
+
+
+class CandidateVectorRow(Base):
+    """A candidate's text embeddings, so an unchanged candidate is not embedded again."""
+
+    __tablename__ = "rematch_candidate_vectors"
+
+    candidate_pk: Mapped[int] = mapped_column(ForeignKey("candidates.pk", ondelete="CASCADE"), primary_key=True)
+    text_hash: Mapped[str] = mapped_column(String(64))
+    rows: Mapped[int] = mapped_column(Integer)
+    dim: Mapped[int] = mapped_column(Integer)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class RematchLock(Base):
+    """At most one rematch at a time, across processes and machines."""
+
+    __tablename__ = "rematch_lock"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    holder: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    run_id: Mapped[str | None] = mapped_column(String(40), nullable=True)
+    acquired_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
 # Tables that hold something of a candidate: erasure must leave none of their rows.
-CANDIDATE_TABLES = ("dossier_events", "introductions", "feedback", "candidates")
+CANDIDATE_TABLES = ("rematch_digests", "rematch_results", "rematch_failures", "rematch_candidate_vectors",
+                    "dossier_events", "introductions", "feedback", "candidates")

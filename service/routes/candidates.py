@@ -17,6 +17,7 @@ from service.context import Ctx
 from service.errors import Refused, documented
 from service.patching import merge_patch
 from service.records import candidate_body, candidate_row, store_candidate
+from service.rematch import erase_candidate_rematch, scrub_digest_files
 from service.routes.dossier import build_export
 from service.schemas import (
     MAX_DATE,
@@ -170,8 +171,8 @@ def patch_candidate(
 @router.delete(
     "/candidates/{candidate_id}", response_model=ErasureReceipt, responses=documented(401, 403, 404, 422),
     summary="Erase a candidate and everything about them",
-    description="Removes the candidate, their dossier, feedback and introductions (employers lose sight of them "
-                "at once). Asks for `confirm=true`; the answer carries the dossier one last time, for the "
+    description="Removes the candidate, their dossier, feedback, introductions and nightly results and digests "
+                "(employers lose sight of them at once). Asks for `confirm=true`; the answer carries the dossier one last time, for the "
                 "re-integratiedossier. Download it first with GET /v1/candidates/{id}/dossier if you prefer.",
 )
 def erase_candidate(
@@ -186,10 +187,13 @@ def erase_candidate(
                 f"(GET /v1/candidates/{candidate_id}/dossier) and repeat with confirm=true")
         export = build_export(tx.session, row, coach)
         # Children first: correct even where the database does not cascade.
+        erase_candidate_rematch(tx, row.pk)
         tx.execute(delete(DossierEventRow).where(DossierEventRow.candidate_pk == row.pk))
         tx.execute(delete(IntroductionRow).where(IntroductionRow.candidate_pk == row.pk))
         tx.execute(delete(FeedbackRow).where(FeedbackRow.candidate_pk == row.pk))
         tx.delete(row)
+    # The nightly digest files in the state folder name the candidate too.
+    scrub_digest_files(ctx.settings.state_dir, coach.user_id, candidate_id)
     ctx.db.compact_after_erasure(list(CANDIDATE_TABLES))
     return ErasureReceipt(erased_candidate_id=candidate_id, erased_at=utcnow(), dossier=export)
 

@@ -1,9 +1,11 @@
 """Erasure: nothing of an erased candidate remains in the database.
 
-The service stores no embeddings of candidate texts (the matcher embeds a
-candidate's text per request and keeps only the places' vectors), so there
-is no embedding cache to clear; the last check below makes sure no file in the
-service's folders holds any of the candidate's text either.
+The live matcher embeds a candidate's text per request and keeps only the
+places' vectors. The nightly rematch does keep candidate data: their text
+vectors, pools, served lists and digests in the database (erased with the
+candidate) and the coach's digest files in the state folder (rewritten without
+them). The test runs a rematch first, so all of that exists, and the last check
+makes sure no file in the service's folders holds any of the candidate's text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,8 @@ from pathlib import Path
 
 from sqlalchemy import inspect, text
 
+from service.rematch import RematchOptions, run_rematch
+from tests.conftest import HashingEncoder
 from tests.service.conftest import candidate_json, placement_json
 
 MARKS = {
@@ -58,6 +62,20 @@ def test_erasure_leaves_nothing(world, settings, tmp_path):
            headers=world.h("employer"))
     c.patch(f"/v1/candidates/{MARKS['id']}", json={"capacity": {"V.3": 2}}, headers=world.h("coach"))
     c.get(f"/v1/candidates/{MARKS['id']}/dossier?format=csv", headers=world.h("coach"))
+    # Two nightly runs: vectors, pools, served lists, a digest and digest files of the candidate exist.
+    c.post("/v1/placements", json=placement_json(id="p-3", title="Gastvrouw receptie"), headers=world.h("employer"))
+    c.post("/v1/candidates", json=candidate_json(id="c-stays"), headers=world.h("coach"))
+    options = RematchOptions(top=3, reserve=1, partition_size=1, workers=1)
+    run_rematch(world.db, settings, HashingEncoder(), options)
+    c.post("/v1/placements", json=placement_json(id="p-4", title="Receptie nieuw"),
+           headers=world.h("employer"))
+    run_rematch(world.db, settings, HashingEncoder(), options)
+    assert c.get(f"/v1/candidates/{MARKS['id']}/nightly", headers=world.h("coach")).json()["suggestions"]
+    digest_files = list((Path(settings.state_dir) / "digests").rglob("coach-*"))
+    assert any(MARKS["id"].encode() in f.read_bytes() for f in digest_files)
+    with world.db.read() as s:
+        for table in ("rematch_candidate_vectors", "rematch_results", "rematch_digests"):
+            assert s.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one() > 0, table
     marks = {**MARKS, "pseudonym": intro["pseudonym"], "introduction": intro["id"]}
     before = _everything_in(world.db)
     assert all(m in before for m in marks.values())
@@ -86,8 +104,14 @@ def test_erasure_leaves_nothing(world, settings, tmp_path):
     after = _everything_in(world.db)
     for name, mark in marks.items():
         assert mark not in after, name
-    # The places remain: they are the employer's.
+    # The places remain: they are the employer's; the other candidate's nightly results too.
     assert "p-1" in after
+    assert c.get("/v1/candidates/c-stays/nightly", headers=world.h("coach")).json()["suggestions"]
+    assert "c-stays" in c.get("/v1/coach/digest?since=2000-01-01", headers=world.h("coach")).text
+    with world.db.read() as s:
+        for table in ("rematch_candidate_vectors", "rematch_results", "rematch_digests", "rematch_failures"):
+            assert s.execute(text(f"SELECT COUNT(*) FROM {table} WHERE candidate_pk NOT IN "
+                                  f"(SELECT pk FROM candidates)")).scalar_one() == 0, table
 
     # SQLite: not in the file's free pages, nor in the write-ahead log.
     if world.db.is_sqlite:

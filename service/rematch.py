@@ -1,0 +1,1098 @@
+"""`spoormatch rematch`: the nightly batch over the service's database.
+
+What a run does, in order:
+
+1. Takes the lock (:class:`RunLock`): a row in ``rematch_lock`` that a second
+   run on any machine sees, plus a file lock on the state folder. A lock whose
+   holder died (same host, process gone) or stopped reporting for
+   ``rematch_lock_stale_minutes`` is taken over.
+2. Brings the place store in the state folder up to date (:class:`PlaceStore`):
+   only places whose ``updated_at`` changed are read and validated, only texts
+   the embedding cache has not seen are embedded, and the saved vector index is
+   updated in place (rebuilt only when more than half the places changed).
+3. Finds or starts the run. A run that stopped half-way (killed, or an error) is
+   resumed when the places and settings are still the same (its fingerprint);
+   its finished partitions are not computed again. Otherwise it is abandoned.
+4. Processes the candidates partition by partition (:func:`matching.rematch.process_partition`,
+   in worker processes); each partition's results are committed with a marker
+   row, so a resumed run skips it. Candidates whose pool nothing could have
+   changed keep it. A candidate that cannot be read or matched is logged with
+   its id, recorded in ``rematch_failures`` and skipped.
+5. Commits: spreads scarce places (:mod:`matching.allocation`), writes what
+   each candidate is served, the digests and the run's status in ONE
+   transaction. Until that commit the previous run's results are what the API
+   serves; a run that dies before it changes nothing anyone sees.
+6. Writes the per-coach digest files and deletes what no one needs any more.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import logging
+import multiprocessing
+import os
+import pickle
+import secrets
+import socket
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+from pydantic import ValidationError
+from sqlalchemy import and_, delete, func, select, update
+
+from matching import rematch as batch
+from matching.allocation import allocate, contention_text, quota_for
+from matching.constraints import EXCEED, Columns, PlacementTable, Profile, evaluate, explain_row
+from matching.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
+from matching.embedding_cache import EmbeddingCache
+from matching.encoders import Encoder
+from matching.fml import load_catalogue
+from matching.index import VectorIndex, load_index, make_index
+from matching.models import Candidate, Placement, describe_errors
+from matching.scoring import candidate_text, experience_texts, placement_text
+from matching.settings import Settings
+from service.db import Database
+from service.schemas import HIDING_CODES
+from service.tables import (
+    CandidateRow,
+    CandidateVectorRow,
+    FeedbackRow,
+    PlacementRow,
+    RematchDigest,
+    RematchFailure,
+    RematchLock,
+    RematchPartition,
+    RematchResult,
+    RematchRun,
+    RematchRunData,
+    User,
+    utcnow,
+)
+
+log = logging.getLogger("service.rematch")
+
+LOCK_NAME = "rematch"
+# More changed places than this share of the index: build it anew (faster than
+# that many removals and additions, and it leaves no holes).
+REBUILD_FRACTION = 0.5
+# Ids per IN (...) query: below SQLite's old 999-parameter limit.
+CHUNK = 900
+STORE_VERSION = 1
+
+
+class RematchBusy(RuntimeError):
+    """Another run holds the lock."""
+
+
+@dataclass
+class RematchOptions:
+    top: int = 10
+    reserve: int = 10
+    exposure_factor: float = 3.0
+    partition_size: int = 500
+    workers: int = 1
+    # Compute every candidate, even those whose pool nothing changed.
+    full: bool = False
+    progress: bool = False
+
+    @classmethod
+    def from_settings(cls, settings: Settings, **overrides: Any) -> "RematchOptions":
+        workers = settings.rematch_workers or (os.cpu_count() or 1)
+        base = cls(top=settings.rematch_top, reserve=settings.rematch_reserve,
+                   exposure_factor=settings.rematch_exposure_factor,
+                   partition_size=settings.rematch_partition_size, workers=workers)
+        for key, value in overrides.items():
+            if value is not None:
+                setattr(base, key, value)
+        return base
+
+    def check(self) -> None:
+        problems = []
+        if self.top < 1:
+            problems.append(f"top: must be at least 1, got {self.top}")
+        if self.reserve < 0:
+            problems.append(f"reserve: must be 0 or more, got {self.reserve}")
+        if not self.exposure_factor > 0:
+            problems.append(f"exposure_factor: must be more than 0, got {self.exposure_factor}")
+        if self.partition_size < 1:
+            problems.append(f"partition_size: must be at least 1, got {self.partition_size}")
+        if self.workers < 1:
+            problems.append(f"workers: must be at least 1, got {self.workers}")
+        if problems:
+            raise ValueError("; ".join(problems))
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    status: str
+    resumed: bool = False
+    candidates: int = 0
+    computed: int = 0
+    reused: int = 0
+    skipped: int = 0
+    partitions: int = 0
+    partitions_resumed: int = 0
+    places: dict[str, Any] = field(default_factory=dict)
+    embedded_candidates: int = 0
+    allocation: dict[str, Any] = field(default_factory=dict)
+    digest: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    digest_files: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def format(self) -> str:
+        a, p, d, t = self.allocation, self.places, self.digest, self.timings
+        lines = [
+            f"rematch {self.run_id}: {self.status}" + (" (resumed)" if self.resumed else ""),
+            f"  candidates: {self.candidates:,} ({self.computed:,} computed, {self.reused:,} unchanged, "
+            f"{self.skipped:,} skipped)",
+            f"  partitions: {self.partitions:,} ({self.partitions_resumed:,} already done before this start)",
+            f"  places: {p.get('open', 0):,} open; {p.get('added', 0):,} new, {p.get('changed', 0):,} changed, "
+            f"{p.get('removed', 0):,} gone since the store's last update; {p.get('embedded', 0):,} texts embedded; "
+            f"index {p.get('index', '?')}",
+            f"  candidate texts embedded: {self.embedded_candidates:,}",
+        ]
+        if a:
+            lines.append(
+                f"  allocation ({a.get('method')}): most lists per place {a.get('max_exposure_before')} -> "
+                f"{a.get('max_exposure_after')} (one-position places {a.get('max_exposure_one_position_before')} -> "
+                f"{a.get('max_exposure_one_position_after')}); total score {a.get('total_score_before')} -> "
+                f"{a.get('total_score_after')} (-{a.get('total_score_drop_pct')}%); "
+                f"{a.get('lists_changed', 0):,} lists changed")
+        if d:
+            lines.append(f"  digest: {d.get('candidates', 0):,} candidates of {d.get('coaches', 0):,} coaches with "
+                         f"changes ({d.get('new', 0):,} new, {d.get('dropped', 0):,} dropped, "
+                         f"{d.get('signals_changed', 0):,} with other signals)")
+        if self.digest_files:
+            lines.append(f"  digest files: {Path(self.digest_files[0]).parent}")
+        if t:
+            lines.append("  time: " + ", ".join(f"{k} {v:.1f} s" for k, v in t.items()))
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------------------
+# The lock
+# --------------------------------------------------------------------------------------
+
+
+def _holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _holder_dead(holder: str) -> bool:
+    host, _, pid = holder.rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit():
+        return False  # another machine: only staleness tells
+    return int(pid) != os.getpid() and not _pid_alive(int(pid))
+
+
+class RunLock:
+    """At most one run: a lease row in the database (seen by every machine) and a
+    file lock on the state folder (released by the kernel if the process dies)."""
+
+    def __init__(self, db: Database, state_dir: Path, stale_after: timedelta):
+        self.db = db
+        self.path = Path(state_dir) / "rematch" / "run.lock"
+        self.stale_after = stale_after
+        self.holder = _holder()
+        self._fh = None
+
+    def acquire(self) -> None:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(self.path, "a+")
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            raise RematchBusy(f"another rematch is running on this machine (lock file {self.path})") from None
+        try:
+            self._take_lease()
+        except BaseException:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+            fh.close()
+            raise
+        self._fh = fh
+
+    def _take_lease(self) -> None:
+        now = utcnow()
+        with self.db.write() as tx:
+            row = tx.execute(select(RematchLock).where(RematchLock.name == LOCK_NAME).with_for_update()).scalar_one_or_none()
+            if row is None:
+                row = RematchLock(name=LOCK_NAME)
+                tx.add(row)
+            elif row.holder:
+                beat = row.heartbeat_at or row.acquired_at or now
+                if now - beat < self.stale_after and not _holder_dead(row.holder):
+                    raise RematchBusy(
+                        f"another rematch holds the lock: {row.holder}, run {row.run_id}, since "
+                        f"{row.acquired_at:%Y-%m-%d %H:%M:%S} UTC, last seen {beat:%H:%M:%S} UTC")
+                log.warning("rematch: taking over the lock of %s (run %s, last seen %s): %s", row.holder, row.run_id,
+                            beat, "its process is gone" if _holder_dead(row.holder) else "stale")
+            row.holder = self.holder
+            row.run_id = None
+            row.acquired_at = now
+            row.heartbeat_at = now
+
+    def beat(self, run_id: str | None = None) -> None:
+        with self.db.write() as tx:
+            values: dict[str, Any] = {"heartbeat_at": utcnow()}
+            if run_id is not None:
+                values["run_id"] = run_id
+            tx.execute(update(RematchLock).where(RematchLock.name == LOCK_NAME, RematchLock.holder == self.holder)
+                       .values(**values))
+
+    def release(self) -> None:
+        try:
+            with self.db.write() as tx:
+                tx.execute(update(RematchLock).where(RematchLock.name == LOCK_NAME, RematchLock.holder == self.holder)
+                           .values(holder=None, run_id=None, heartbeat_at=utcnow()))
+        finally:
+            if self._fh is not None:
+                fcntl.flock(self._fh.fileno(), fcntl.LOCK_UN)
+                self._fh.close()
+                self._fh = None
+
+    def __enter__(self) -> "RunLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.release()
+
+
+# --------------------------------------------------------------------------------------
+# The place store: snapshot + vector index + embedding cache under the state folder
+# --------------------------------------------------------------------------------------
+
+
+def _atomic_pickle(path: Path, obj: Any) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    with open(tmp, "wb") as fh:
+        pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+class PlaceStore:
+    """The open places as the last run saw them, kept in the state folder so the next
+    run reads, validates and embeds only what changed.
+
+    Holds no candidate data: place texts are the employers', and the embedding
+    cache is keyed by a hash of each text.
+    """
+
+    def __init__(self, state_dir: Path, encoder: Encoder):
+        self.dir = Path(state_dir) / "rematch"
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.encoder = encoder
+        self.cache = EmbeddingCache(self.dir / "embeddings.sqlite")
+
+    def close(self) -> None:
+        self.cache.close()
+
+    def _load(self) -> tuple[batch.PlaceSnapshot | None, VectorIndex | None]:
+        meta_path = self.dir / "snapshot.meta.json"
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+            if meta.get("version") != STORE_VERSION or meta.get("model_id") != self.encoder.model_id:
+                log.info("rematch: place store is for another model or version; building it anew")
+                return None, None
+            with open(self.dir / "snapshot.pkl", "rb") as fh:
+                snap: batch.PlaceSnapshot = pickle.load(fh)
+            index = load_index(self.dir / "index")
+            if index.dim != self.encoder.dim or set(index.ids) != set(snap.ids.tolist()):
+                log.warning("rematch: saved index and snapshot disagree; building them anew")
+                return None, None
+            return snap, index
+        except FileNotFoundError:
+            return None, None
+        except Exception:
+            log.warning("rematch: saved place store unreadable; building it anew", exc_info=True)
+            return None, None
+
+    def update(self, db: Database) -> tuple[batch.PlaceSnapshot, dict[str, Any]]:
+        """The current open places as a snapshot with vectors, and what it took."""
+        with db.read() as session:
+            current = {pid: at.isoformat() for pid, at in session.execute(
+                select(PlacementRow.id, PlacementRow.updated_at).where(PlacementRow.status == "open"))}
+        old, index = self._load()
+        old_versions = {} if old is None else dict(zip(old.ids.tolist(), old.versions.tolist()))
+        removed = [pid for pid in old_versions if pid not in current]
+        changed = [pid for pid, v in current.items() if pid in old_versions and old_versions[pid] != v]
+        added = [pid for pid in current if pid not in old_versions]
+        wanted = changed + added
+        placements, bad = self._read(db, wanted)
+        stats: dict[str, Any] = {"open": len(current), "added": len(added), "changed": len(changed),
+                                 "removed": len(removed), "invalid": len(bad)}
+        misses_before = self.cache.misses
+        vectors = self.cache.encode(self.encoder, [placement_text(p) for p in placements]) if placements else \
+            np.zeros((0, self.encoder.dim), np.float32)
+        stats["embedded"] = self.cache.misses - misses_before
+        versions = [current[p.id] for p in placements]
+        sim_range = tuple(getattr(self.encoder, "similarity_range", (0.0, 1.0)))
+
+        # Places that failed validation leave the snapshot (and come back once fixed).
+        gone = removed + [pid for pid in bad if pid in old_versions]
+        touched = len(gone) + len(wanted)
+        rebuild = old is None or index is None or touched > REBUILD_FRACTION * max(len(old_versions), 1)
+        if rebuild:
+            keep_ids = [] if old is None else [pid for pid in old.ids.tolist() if pid not in set(gone) | set(wanted)]
+            keep_vectors = index.vectors(keep_ids) if (index is not None and keep_ids) else \
+                np.zeros((0, self.encoder.dim), np.float32)
+            if old is not None and keep_ids:
+                kept = old.take(np.array([old.row_of[pid] for pid in keep_ids], dtype=np.int64))
+                snap = kept.with_vectors(keep_vectors).replace([], placements, vectors, versions)
+            else:
+                snap = batch.PlaceSnapshot.build(placements, vectors, versions, sim_range)
+            index = make_index(self.encoder.dim, "flat", expected_size=len(snap))
+            if len(snap):
+                index.add(snap.ids.tolist(), snap.vectors)
+            stats["index"] = "built" if old is None else "rebuilt"
+        else:
+            assert old is not None and index is not None
+            if gone:
+                index.remove([pid for pid in gone if pid in index])
+            upd = [i for i, p in enumerate(placements) if p.id in index]
+            new = [i for i, p in enumerate(placements) if p.id not in index]
+            if upd:
+                index.update([placements[i].id for i in upd], vectors[upd])
+            if new:
+                index.add([placements[i].id for i in new], vectors[new])
+            light = old.replace(gone, placements, None, versions)
+            snap = light.with_vectors(index.vectors(light.ids.tolist()))
+            stats["index"] = f"updated ({touched:,} places)" if touched else "unchanged"
+        if rebuild or touched:
+            index.save(self.dir / "index")
+            _atomic_pickle(self.dir / "snapshot.pkl", snap.without_vectors())
+            (self.dir / "snapshot.meta.json").write_text(json.dumps(
+                {"version": STORE_VERSION, "model_id": self.encoder.model_id, "places": len(snap)}), encoding="utf-8")
+        return snap, stats
+
+    @staticmethod
+    def _read(db: Database, ids: Sequence[str]) -> tuple[list[Placement], list[str]]:
+        placements: list[Placement] = []
+        bad: list[str] = []
+        with db.read() as session:
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start:start + CHUNK]
+                for pid, body in session.execute(select(PlacementRow.id, PlacementRow.body)
+                                                 .where(PlacementRow.id.in_(chunk))):
+                    try:
+                        placements.append(Placement.model_validate(body))
+                    except ValidationError as exc:
+                        log.warning("rematch: place %s skipped: %s", pid, "; ".join(describe_errors(exc)))
+                        bad.append(pid)
+        return placements, bad
+
+
+# --------------------------------------------------------------------------------------
+# Worker processes
+# --------------------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init() -> None:
+    # Two processes each using every core for BLAS would fight over them.
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except Exception:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        pass
+
+
+def _run_partition(tasks: list[batch.CandidateTask]) -> batch.PartitionResult:
+    w = _WORKER
+    return batch.process_partition(w["snapshot"], tasks, w["params"], w["settings"], w["encoder"], w["changes"])
+
+
+# --------------------------------------------------------------------------------------
+# The run
+# --------------------------------------------------------------------------------------
+
+
+def _sha(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(json.dumps(part, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8"))
+        h.update(b"\x1f")
+    return h.hexdigest()
+
+
+def _params_key(options: RematchOptions, settings: Settings, encoder: Encoder) -> dict[str, Any]:
+    """Everything besides the data that decides a pool."""
+    return {"top": options.top, "reserve": options.reserve, "model_id": encoder.model_id,
+            "weights": asdict(settings.weights), "default_max_travel_km": settings.default_max_travel_km,
+            "travel_signal_fraction": settings.travel_signal_fraction, "format": 1}
+
+
+def _text_hash(model_id: str, candidate: Candidate) -> str:
+    return _sha(model_id, candidate_text(candidate), experience_texts(candidate))
+
+
+def _new_run_id() -> str:
+    return f"r{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class _Previous:
+    row_id: int
+    run_id: str
+    checked_run_id: str
+    fingerprint: str
+    window: list
+    floor: float | None
+    n_primary: int
+
+
+def _latest_committed(session, pks: Sequence[int] | None = None, columns=None) -> dict[int, Any]:
+    """Per candidate, their newest result row of a committed run."""
+    cols = columns or (RematchResult,)
+    query = (select(*cols, RematchResult.candidate_pk.label("pk_"), RematchRun.committed_at)
+             .join(RematchRun, RematchRun.id == RematchResult.run_id)
+             .where(RematchRun.status == "committed"))
+    out: dict[int, Any] = {}
+    stamps: dict[int, datetime] = {}
+    chunks = [None] if pks is None else [pks[i:i + CHUNK] for i in range(0, len(pks), CHUNK)]
+    for chunk in chunks:
+        q = query if chunk is None else query.where(RematchResult.candidate_pk.in_(chunk))
+        for row in session.execute(q):
+            pk, at = row.pk_, row.committed_at
+            if pk not in stamps or at > stamps[pk]:
+                stamps[pk] = at
+                out[pk] = row
+    return out
+
+
+class Rematch:
+    """One invocation of the nightly batch (see the module docstring)."""
+
+    def __init__(self, db: Database, settings: Settings, encoder: Encoder | None = None,
+                 options: RematchOptions | None = None,
+                 progress: Callable[[int, dict[str, int]], None] | None = None):
+        self.db = db
+        self.settings = settings
+        if encoder is None:
+            from matching.encoders import get_encoder
+
+            encoder = get_encoder(settings.encoder, settings.model_path)
+        self.encoder = encoder
+        self.options = options or RematchOptions.from_settings(settings)
+        self.options.check()
+        self.params = batch.BatchParams(self.options.top, self.options.reserve)
+        self.columns = Columns.from_catalogue(load_catalogue())
+        self._progress = progress
+
+    # -- entry point -------------------------------------------------------------------
+
+    def run(self) -> RunSummary:
+        lock = RunLock(self.db, self.settings.state_dir,
+                       timedelta(minutes=self.settings.rematch_lock_stale_minutes))
+        with lock:
+            return self._run(lock)
+
+    def _run(self, lock: RunLock) -> RunSummary:
+        t0 = time.perf_counter()
+        timings: dict[str, float] = {}
+        store = PlaceStore(self.settings.state_dir, self.encoder)
+        try:
+            snapshot, place_stats = store.update(self.db)
+        finally:
+            store.close()
+        timings["places"] = time.perf_counter() - t0
+
+        versions = dict(zip(snapshot.ids.tolist(), snapshot.versions.tolist()))
+        params_key = _params_key(self.options, self.settings, self.encoder)
+        fingerprint = _sha(sorted(versions.items()), params_key)
+        run, resumed = self._start(fingerprint, params_key)
+        lock.beat(run.id)
+        summary = RunSummary(run_id=run.id, status="running", resumed=resumed, places=place_stats,
+                             partitions=run.partitions_total)
+        try:
+            last = self._last_committed()
+            changes = None
+            if last is not None and not self.options.full:
+                changes = self._changes(snapshot, last[1])
+            t1 = time.perf_counter()
+            self._partitions(run, snapshot, changes, last[0] if last else None, lock, summary)
+            timings["candidates"] = time.perf_counter() - t1
+            t2 = time.perf_counter()
+            files = self._commit(run, snapshot, versions, last, summary)
+            timings["commit"] = time.perf_counter() - t2
+        except BaseException as exc:
+            self._fail(run.id, exc)
+            raise
+        t3 = time.perf_counter()
+        summary.digest_files = [str(p) for p in self._write_files(run.id, files)]
+        self._cleanup(run.id)
+        timings["files_and_cleanup"] = time.perf_counter() - t3
+        timings["total"] = time.perf_counter() - t0
+        summary.timings = {k: round(v, 2) for k, v in timings.items()}
+        summary.status = "committed"
+        with self.db.write() as tx:
+            tx.execute(update(RematchRun).where(RematchRun.id == run.id).values(
+                summary={**tx.get(RematchRun, run.id).summary, "timings": summary.timings}))
+        return summary
+
+    # -- the run row -------------------------------------------------------------------
+
+    def _start(self, fingerprint: str, params_key: dict) -> tuple[RematchRun, bool]:
+        with self.db.write() as tx:
+            unfinished = tx.execute(select(RematchRun).where(RematchRun.status.in_(("running", "failed")))
+                                    .order_by(RematchRun.started_at.desc())).scalars().all()
+            for old in unfinished:
+                if old is unfinished[0] and old.fingerprint == fingerprint:
+                    old.status = "running"
+                    old.error = ""
+                    old.heartbeat_at = utcnow()
+                    log.info("rematch: resuming run %s", old.id)
+                    for other in unfinished[1:]:
+                        self._abandon(tx, other)
+                    return old, True
+                self._abandon(tx, old)
+            pks = tx.execute(select(CandidateRow.pk).join(User, User.id == CandidateRow.coach_id)
+                             .where(User.active.is_(True)).order_by(CandidateRow.pk)).scalars().all()
+            size = self.options.partition_size
+            bounds = [pks[i] for i in range(0, len(pks), size)]
+            now = utcnow()
+            run = RematchRun(id=_new_run_id(), status="running", fingerprint=fingerprint,
+                             params={**params_key, "exposure_factor": self.options.exposure_factor,
+                                     "partition_size": size, "bounds": bounds},
+                             partitions_total=len(bounds), counts={}, summary={}, error="",
+                             started_at=now, heartbeat_at=now)
+            tx.add(run)
+        log.info("rematch: run %s started, %d partitions", run.id, run.partitions_total)
+        return run, False
+
+    @staticmethod
+    def _abandon(tx, run: RematchRun) -> None:
+        log.info("rematch: abandoning run %s (places or settings changed since it stopped)", run.id)
+        tx.execute(delete(RematchResult).where(RematchResult.run_id == run.id))
+        tx.execute(delete(RematchFailure).where(RematchFailure.run_id == run.id))
+        tx.execute(delete(RematchPartition).where(RematchPartition.run_id == run.id))
+        run.status = "abandoned"
+
+    def _fail(self, run_id: str, exc: BaseException) -> None:
+        try:
+            with self.db.write() as tx:
+                tx.execute(update(RematchRun).where(RematchRun.id == run_id, RematchRun.status == "running")
+                           .values(status="failed", error=f"{type(exc).__name__}: {exc}"[:2000],
+                                   heartbeat_at=utcnow()))
+        except Exception:
+            log.warning("rematch: could not mark run %s as failed", run_id, exc_info=True)
+        log.error("rematch: run %s stopped: %s; the previous results stay served, the next run resumes",
+                  run_id, exc)
+
+    def _last_committed(self) -> tuple[str, dict[str, str]] | None:
+        with self.db.read() as session:
+            run_id = session.execute(select(RematchRun.id).where(RematchRun.status == "committed")
+                                     .order_by(RematchRun.committed_at.desc()).limit(1)).scalar_one_or_none()
+            if run_id is None:
+                return None
+            versions = session.execute(select(RematchRunData.versions)
+                                       .where(RematchRunData.run_id == run_id)).scalar_one_or_none()
+        return run_id, versions or {}
+
+    @staticmethod
+    def _changes(snapshot: batch.PlaceSnapshot, before: dict[str, str]) -> batch.ChangeSet:
+        now = dict(zip(snapshot.ids.tolist(), snapshot.versions.tolist()))
+        touched = {pid for pid, v in before.items() if now.get(pid) != v}
+        fresh = [snapshot.row_of[pid] for pid, v in now.items() if before.get(pid) != v]
+        return batch.ChangeSet(touched=frozenset(touched), fresh=snapshot.take(np.sort(np.asarray(fresh, np.int64))))
+
+    # -- partitions --------------------------------------------------------------------
+
+    def _partitions(self, run: RematchRun, snapshot, changes, last_run_id, lock: RunLock,
+                    summary: RunSummary) -> None:
+        bounds: list[int] = run.params["bounds"]
+        with self.db.read() as session:
+            done = set(session.execute(select(RematchPartition.part)
+                                       .where(RematchPartition.run_id == run.id)).scalars())
+            totals = Counter()
+            for counts in session.execute(select(RematchPartition.counts)
+                                          .where(RematchPartition.run_id == run.id)).scalars():
+                totals.update(counts)
+            n_candidates = session.execute(select(func.count()).select_from(CandidateRow)
+                                           .join(User, User.id == CandidateRow.coach_id)
+                                           .where(User.active.is_(True))).scalar_one()
+        summary.partitions_resumed = len(done)
+        todo = [i for i in range(len(bounds)) if i not in done]
+        bar = _progress_bar(self.options.progress, n_candidates, run.id, _handled(totals))
+        bar_counts = Counter({k: totals.get(k, 0) for k in ("computed", "reused", "skipped")})
+
+        def finished(part: int, tasks_skipped: dict[int, str], result: batch.PartitionResult) -> None:
+            counts = self._store_partition(run.id, part, tasks_skipped, result, last_run_id)
+            totals.update(counts)
+            bar_counts.update(counts)
+            if bar is not None:
+                bar.update(_handled(counts))
+                bar.set_postfix(computed=bar_counts["computed"], unchanged=bar_counts["reused"],
+                                skipped=bar_counts["skipped"], refresh=False)
+            if self._progress is not None:
+                self._progress(part, dict(counts))
+            lock.beat()
+
+        workers = min(self.options.workers, max(1, len(todo)))
+        try:
+            if workers <= 1:
+                for part in todo:
+                    tasks, skipped = self._tasks(run, part, bounds, last_run_id, changes is not None)
+                    result = batch.process_partition(snapshot, tasks, self.params, self.settings, self.encoder,
+                                                     changes)
+                    finished(part, skipped, result)
+            else:
+                self._pool(run, todo, bounds, snapshot, changes, last_run_id, workers, finished)
+        finally:
+            if bar is not None:
+                bar.close()
+        summary.computed = totals["computed"]
+        summary.reused = totals["reused"]
+        summary.skipped = totals["skipped"]
+        summary.embedded_candidates = totals["embedded"]
+        summary.candidates = summary.computed + summary.reused + summary.skipped
+
+    def _pool(self, run, todo, bounds, snapshot, changes, last_run_id, workers, finished) -> None:
+        _WORKER.update(snapshot=snapshot, params=self.params, settings=self.settings, encoder=self.encoder,
+                       changes=changes)
+        ctx = multiprocessing.get_context("fork")
+        try:
+            with ctx.Pool(workers, initializer=_worker_init) as pool:
+                inflight: list[tuple[int, dict, Any]] = []
+                for part in todo:
+                    tasks, skipped = self._tasks(run, part, bounds, last_run_id, changes is not None)
+                    inflight.append((part, skipped, pool.apply_async(_run_partition, (tasks,))))
+                    while len(inflight) >= 2 * workers:
+                        p, s, handle = inflight.pop(0)
+                        finished(p, s, handle.get())
+                while inflight:
+                    p, s, handle = inflight.pop(0)
+                    finished(p, s, handle.get())
+        finally:
+            _WORKER.clear()
+
+    def _tasks(self, run: RematchRun, part: int, bounds: list[int], last_run_id: str | None,
+               incremental: bool) -> tuple[list[batch.CandidateTask], dict[int, str]]:
+        lo = bounds[part]
+        hi = bounds[part + 1] if part + 1 < len(bounds) else None
+        model_id = self.encoder.model_id
+        params_key = run.params
+        with self.db.read() as session:
+            query = (select(CandidateRow.pk, CandidateRow.id, CandidateRow.body)
+                     .join(User, User.id == CandidateRow.coach_id)
+                     .where(User.active.is_(True), CandidateRow.pk >= lo))
+            if hi is not None:
+                query = query.where(CandidateRow.pk < hi)
+            rows = session.execute(query.order_by(CandidateRow.pk)).all()
+            pks = [r.pk for r in rows]
+            previous = _latest_committed(session, pks, (
+                RematchResult.id, RematchResult.run_id, RematchResult.checked_run_id, RematchResult.fingerprint,
+                RematchResult.window, RematchResult.floor, RematchResult.n_primary)) if incremental else {}
+            stored = {}
+            for start in range(0, len(pks), CHUNK):
+                for v in session.execute(select(CandidateVectorRow)
+                                         .where(CandidateVectorRow.candidate_pk.in_(pks[start:start + CHUNK])))\
+                        .scalars():
+                    stored[v.candidate_pk] = (v.text_hash, v.rows, v.dim, v.data)
+        tasks: list[batch.CandidateTask] = []
+        skipped: dict[int, str] = {}
+        for r in rows:
+            try:
+                candidate = Candidate.model_validate(r.body)
+            except ValidationError as exc:
+                reason = "; ".join(describe_errors(exc))
+                log.warning("rematch: candidate %s (pk %s) skipped, record refused: %s", r.id, r.pk, reason)
+                skipped[r.pk] = f"record refused: {reason}"
+                continue
+            except Exception as exc:
+                log.warning("rematch: candidate %s (pk %s) skipped, record unreadable: %s", r.id, r.pk, exc)
+                skipped[r.pk] = f"record unreadable: {exc}"
+                continue
+            fingerprint = _sha(r.body, {k: params_key[k] for k in ("top", "reserve", "model_id", "weights",
+                                                                    "default_max_travel_km",
+                                                                    "travel_signal_fraction", "format")})
+            vectors = None
+            text_hash = _text_hash(model_id, candidate)
+            if r.pk in stored and stored[r.pk][0] == text_hash:
+                _, n, dim, data = stored[r.pk]
+                matrix = np.frombuffer(data, dtype=np.float32).reshape(n, dim)
+                vectors = batch.CandidateVectors(query=matrix[0], experiences=matrix[1:])
+            prev = None
+            p = previous.get(r.pk)
+            if p is not None and p.fingerprint == fingerprint and p.checked_run_id == last_run_id:
+                prev = batch.CandidatePool(candidate_id=candidate.id, entries=[], n_primary=p.n_primary,
+                                           window=tuple(p.window), floor=p.floor)
+            task = batch.CandidateTask(key=r.pk, candidate=candidate, vectors=vectors, previous=prev)
+            task.fingerprint = fingerprint  # type: ignore[attr-defined]
+            task.text_hash = text_hash  # type: ignore[attr-defined]
+            task.previous_row = p.id if prev is not None else None  # type: ignore[attr-defined]
+            tasks.append(task)
+        self._task_meta = getattr(self, "_task_meta", {})
+        self._task_meta[part] = {t.key: (t.fingerprint, t.text_hash, t.previous_row) for t in tasks}  # type: ignore
+        return tasks, skipped
+
+    def _store_partition(self, run_id: str, part: int, skipped: dict[int, str], result: batch.PartitionResult,
+                         last_run_id: str | None) -> dict[str, int]:
+        meta = self._task_meta.pop(part, {})
+        failures = {**skipped, **{k: v for k, v in result.failures.items()}}
+        counts = {"computed": len(result.pools), "reused": len(result.reused), "skipped": len(failures),
+                  "embedded": len(result.embedded)}
+        with self.db.write() as tx:
+            # Erased while we worked: their rows would fail the foreign key.
+            alive = set(tx.execute(select(CandidateRow.pk).where(
+                CandidateRow.pk.in_(list(meta) + list(skipped)))).scalars()) if (meta or skipped) else set()
+            rows = []
+            for pk, pool in result.pools.items():
+                if pk not in alive:
+                    continue
+                fingerprint = meta[pk][0]
+                rows.append(RematchResult(
+                    run_id=run_id, candidate_pk=pk, checked_run_id=run_id, fingerprint=fingerprint,
+                    n_primary=pool.n_primary, floor=pool.floor, window=list(pool.window),
+                    ranking=[[pid, score] for pid, score in pool.ranking],
+                    entries=[s.model_dump(mode="json") for s in pool.entries], picks=None))
+            tx.add_all(rows)
+            reused_rows = [meta[pk][2] for pk in result.reused if pk in alive and meta[pk][2] is not None]
+            for start in range(0, len(reused_rows), CHUNK):
+                tx.execute(update(RematchResult).where(RematchResult.id.in_(reused_rows[start:start + CHUNK]))
+                           .values(checked_run_id=run_id))
+            tx.add_all([RematchFailure(run_id=run_id, candidate_pk=pk, reason=reason[:2000])
+                        for pk, reason in failures.items() if pk in alive])
+            for pk, vec in result.embedded.items():
+                if pk not in alive:
+                    continue
+                matrix = np.vstack([vec.query[None, :], vec.experiences]).astype(np.float32)
+                row = tx.get(CandidateVectorRow, pk)
+                if row is None:
+                    row = CandidateVectorRow(candidate_pk=pk)
+                    tx.add(row)
+                row.text_hash = meta[pk][1]
+                row.rows, row.dim = matrix.shape
+                row.data = matrix.tobytes()
+            tx.add(RematchPartition(run_id=run_id, part=part, counts=counts, seconds=round(result.seconds, 3),
+                                    finished_at=utcnow()))
+            tx.execute(update(RematchRun).where(RematchRun.id == run_id).values(heartbeat_at=utcnow()))
+        return counts
+
+    # -- commit ------------------------------------------------------------------------
+
+    def _commit(self, run: RematchRun, snapshot: batch.PlaceSnapshot, versions: dict[str, str],
+                last: tuple[str, dict[str, str]] | None, summary: RunSummary) -> dict[int, dict]:
+        """Allocation, served lists, digests and the run's status: one transaction."""
+        last_versions = last[1] if last else None
+        with self.db.write() as tx:
+            mine = {r.candidate_pk: r for r in tx.execute(
+                select(RematchResult.id, RematchResult.candidate_pk, RematchResult.ranking,
+                       RematchResult.n_primary, RematchResult.picks)
+                .where(RematchResult.run_id == run.id))}
+            served_before = _latest_committed(tx.session, None, (
+                RematchResult.id, RematchResult.candidate_pk, RematchResult.ranking, RematchResult.n_primary,
+                RematchResult.picks))
+            people = {r.pk: r for r in tx.execute(
+                select(CandidateRow.pk, CandidateRow.id, CandidateRow.coach_id, CandidateRow.body))}
+            hidden: dict[int, set[str]] = {}
+            for pk, pid in tx.execute(select(FeedbackRow.candidate_pk, FeedbackRow.placement_id).where(
+                    FeedbackRow.undone_at.is_(None), FeedbackRow.code.in_(HIDING_CODES))):
+                hidden.setdefault(pk, set()).add(pid)
+
+            # Everyone's current pool: this run's, or the newest committed one.
+            current = {pk: row for pk, row in served_before.items() if pk in people}
+            current.update({pk: row for pk, row in mine.items() if pk in people})
+            rankings, lengths = {}, {}
+            for pk, row in current.items():
+                off = hidden.get(pk, set())
+                ranking = [(pid, float(score)) for pid, score in row.ranking
+                           if pid in snapshot.row_of and pid not in off]
+                rankings[pk] = ranking
+                lengths[pk] = min(row.n_primary, len(ranking))
+            quota = {pid: quota_for(int(snapshot.positions[snapshot.row_of[pid]]), self.options.exposure_factor)
+                     for pids in rankings.values() for pid, _ in pids}
+            alloc = allocate(rankings, lengths, quota)
+            summary.allocation = alloc.metrics()
+            single = {pid for pid in quota if snapshot.positions[snapshot.row_of[pid]] <= 1}
+            summary.allocation["max_exposure_one_position_before"] = max(
+                (n for pid, n in alloc.exposures_before.items() if pid in single), default=0)
+            summary.allocation["max_exposure_one_position_after"] = max(
+                (n for pid, n in alloc.exposures_after.items() if pid in single), default=0)
+            exposures = alloc.exposures_after
+
+            # What each candidate is served now, and what changed for them.
+            changed_pks = []
+            fresh_picks = [{"id": mine[pk].id, "picks": picks} for pk, picks in alloc.picks.items() if pk in mine]
+            for start in range(0, len(fresh_picks), 5000):
+                # ORM bulk update by primary key: one executemany, not a round trip per row.
+                tx.execute(update(RematchResult), fresh_picks[start:start + 5000])
+            for pk, picks in alloc.picks.items():
+                before = served_before.get(pk)
+                if pk in mine:
+                    changed_pks.append(pk)
+                elif before is not None and list(before.picks or []) != picks:
+                    old = tx.get(RematchResult, before.id)
+                    tx.add(RematchResult(run_id=run.id, candidate_pk=pk, checked_run_id=run.id,
+                                         fingerprint=old.fingerprint, n_primary=old.n_primary, floor=old.floor,
+                                         window=old.window, ranking=old.ranking, entries=old.entries, picks=picks))
+                    changed_pks.append(pk)
+            entries_now = self._entries(tx, run.id, changed_pks)
+            entries_before = self._entries_by_row(tx, [served_before[pk].id for pk in changed_pks
+                                                       if pk in served_before])
+            digests = self._digests(tx, changed_pks, people, served_before, entries_before, alloc.picks,
+                                    entries_now, rankings, hidden, snapshot, exposures, last_versions)
+            by_coach: dict[int, list] = {}
+            for pk, d in digests.items():
+                coach_id = people[pk].coach_id
+                tx.add(RematchDigest(run_id=run.id, candidate_pk=pk, coach_id=coach_id, changes=d.to_json()))
+                by_coach.setdefault(coach_id, []).append(d)
+            summary.digest = {
+                "coaches": len(by_coach), "candidates": len(digests),
+                "new": sum(len(d.new) for d in digests.values()),
+                "dropped": sum(len(d.dropped) for d in digests.values()),
+                "signals_changed": sum(len(d.signals_changed) for d in digests.values()),
+            }
+            exposure_map = {pid: [n, int(snapshot.positions[snapshot.row_of[pid]])] for pid, n in exposures.items()}
+            tx.add(RematchRunData(run_id=run.id, versions=versions, exposures=exposure_map))
+            r = tx.get(RematchRun, run.id)
+            r.status = "committed"
+            r.committed_at = utcnow()
+            r.heartbeat_at = r.committed_at
+            r.counts = {"candidates": summary.candidates, "computed": summary.computed, "reused": summary.reused,
+                        "skipped": summary.skipped, "embedded_candidates": summary.embedded_candidates,
+                        "places": summary.places}
+            r.summary = {"allocation": summary.allocation, "digest": summary.digest, "resumed": summary.resumed}
+            committed_at = r.committed_at
+            coaches = {u.id: u.name for u in tx.execute(select(User.id, User.name)
+                                                        .where(User.id.in_(list(by_coach) or [-1])))}
+        self._committed_at = committed_at
+        return {coach_id: coach_digest(run.id, committed_at.isoformat(),
+                                       {"id": coach_id, "name": coaches.get(coach_id, "")}, ds)
+                for coach_id, ds in by_coach.items()}
+
+    @staticmethod
+    def _entries(tx, run_id: str, pks: Sequence[int]) -> dict[int, list]:
+        out = {}
+        for start in range(0, len(pks), CHUNK):
+            for pk, entries in tx.execute(select(RematchResult.candidate_pk, RematchResult.entries).where(
+                    RematchResult.run_id == run_id, RematchResult.candidate_pk.in_(pks[start:start + CHUNK]))):
+                out[pk] = entries
+        return out
+
+    @staticmethod
+    def _entries_by_row(tx, row_ids: Sequence[int]) -> dict[int, list]:
+        out = {}
+        for start in range(0, len(row_ids), CHUNK):
+            for pk, entries in tx.execute(select(RematchResult.candidate_pk, RematchResult.entries).where(
+                    RematchResult.id.in_(row_ids[start:start + CHUNK]))):
+                out[pk] = entries
+        return out
+
+    def _digests(self, tx, pks, people, served_before, entries_before, picks, entries_now, rankings, hidden,
+                 snapshot, exposures, last_versions) -> dict[int, Any]:
+        def served(entries: list, chosen: Sequence[str], with_contention: bool) -> list[Served]:
+            by_id = {e["placement_id"]: e for e in entries}
+            out = []
+            for rank, pid in enumerate(chosen, start=1):
+                e = by_id.get(pid)
+                if e is None:
+                    continue
+                text = ""
+                if with_contention and pid in snapshot.row_of:
+                    text = contention_text(exposures.get(pid, 1) - 1, int(snapshot.positions[snapshot.row_of[pid]]))
+                out.append(Served(pid, rank, e["score"], {i["item"]: i["reason"] for i in e.get("items", [])}, text))
+            return out
+
+        lists = {}
+        dropped_ids: set[str] = set()
+        for pk in pks:
+            before = served_before.get(pk)
+            prev = served(entries_before.get(pk, []), before.picks or [], False) if before is not None else None
+            now = served(entries_now.get(pk, []), picks.get(pk, []), True)
+            lists[pk] = (prev, now)
+            if prev:
+                dropped_ids.update(s.placement_id for s in prev if s.placement_id not in {n.placement_id for n in now})
+        # Places that left the snapshot: their status now, from the database.
+        outside = sorted(pid for pid in dropped_ids if pid not in snapshot.row_of)
+        status: dict[str, tuple[str, dict]] = {}
+        for start in range(0, len(outside), CHUNK):
+            for pid, st, body in tx.execute(select(PlacementRow.id, PlacementRow.status, PlacementRow.body)
+                                            .where(PlacementRow.id.in_(outside[start:start + CHUNK]))):
+                status[pid] = (st, body)
+
+        def facts(pid: str) -> PlaceFacts:
+            if pid in snapshot.row_of:
+                body = json.loads(snapshot.bodies[snapshot.row_of[pid]])
+                return PlaceFacts(title=body.get("title", ""), kind=body.get("kind", ""), status="open",
+                                  positions=int(body.get("positions", 1)),
+                                  is_new=last_versions is not None and pid not in last_versions)
+            if pid in status:
+                st, body = status[pid]
+                return PlaceFacts(title=body.get("title", ""), kind=body.get("kind", ""), status=st,
+                                  positions=int(body.get("positions", 1)))
+            return PlaceFacts(status="gone")
+
+        out = {}
+        for pk, (prev, now) in lists.items():
+            now_ids = {s.placement_id for s in now}
+            drops = [s.placement_id for s in prev or () if s.placement_id not in now_ids]
+            exceeded = {}
+            candidate = None
+            for pid in drops:
+                if pid in snapshot.row_of and snapshot.positions[snapshot.row_of[pid]] > 0:
+                    if candidate is None:
+                        try:
+                            candidate = Candidate.model_validate(people[pk].body)
+                        except ValidationError:
+                            break
+                    exceeded[pid] = self._exceeded(candidate, snapshot.placement(snapshot.row_of[pid]))
+            pids = {s.placement_id for s in now} | {s.placement_id for s in prev or ()}
+            d = diff_candidate(people[pk].id, prev, now, {pid: facts(pid) for pid in pids}, exceeded,
+                               in_pool={pid for pid, _ in rankings.get(pk, [])}, hidden=hidden.get(pk, set()))
+            if not d.empty:
+                out[pk] = d
+        return out
+
+    def _exceeded(self, candidate: Candidate, placement: Placement) -> list[str]:
+        table = PlacementTable.from_placements([placement], self.columns)
+        profile = Profile.from_candidate(candidate, self.columns, self.settings)
+        ev = evaluate(table, profile, self.settings)
+        return [it.item for it in explain_row(ev, 0, candidate, placement, profile.max_travel_km, only=(EXCEED,))]
+
+    # -- after the commit --------------------------------------------------------------
+
+    def _write_files(self, run_id: str, digests: dict[int, dict]) -> list[Path]:
+        written = []
+        directory = digest_dir(self.settings.state_dir) / run_id
+        for coach_id, digest in digests.items():
+            try:
+                written.extend(write_digest_files(directory, f"coach-{coach_id}", digest))
+            except OSError:
+                log.warning("rematch: could not write the digest files of coach %s", coach_id, exc_info=True)
+        return written
+
+    def _cleanup(self, run_id: str) -> None:
+        """Rows and files nobody will read again. Best effort: a failure here loses nothing."""
+        try:
+            keep_after = utcnow() - timedelta(days=self.settings.digest_retention_days)
+            with self.db.write() as tx:
+                newest = _latest_committed(tx.session, None, (RematchResult.id,))
+                keep = {row.id for row in newest.values()}
+                committed = tx.execute(select(RematchRun.id).where(RematchRun.status == "committed")).scalars().all()
+                stale = [rid for rid, in tx.execute(select(RematchResult.id).where(
+                    RematchResult.run_id.in_(committed or ["-"]))) if rid not in keep]
+                for start in range(0, len(stale), CHUNK):
+                    tx.execute(delete(RematchResult).where(RematchResult.id.in_(stale[start:start + CHUNK])))
+                # Only the newest committed run's place versions are ever diffed against.
+                tx.execute(update(RematchRunData).where(RematchRunData.run_id != run_id)
+                           .values(versions={}))
+                old_runs = tx.execute(select(RematchRun.id).where(
+                    RematchRun.id != run_id,
+                    RematchRun.started_at < keep_after,
+                    ~RematchRun.id.in_(select(RematchResult.run_id).distinct()))).scalars().all()
+                for rid in old_runs:
+                    for table in (RematchDigest, RematchFailure, RematchPartition, RematchRunData):
+                        tx.execute(delete(table).where(table.run_id == rid))
+                    tx.execute(delete(RematchRun).where(RematchRun.id == rid))
+            root = digest_dir(self.settings.state_dir)
+            if root.exists():
+                for sub in root.iterdir():
+                    if sub.is_dir() and sub.name in set(old_runs):
+                        for f in sub.iterdir():
+                            f.unlink()
+                        sub.rmdir()
+        except Exception:
+            log.warning("rematch: cleanup after run %s failed; it is retried after the next run", run_id,
+                        exc_info=True)
+
+
+def _handled(counts) -> int:
+    return int(counts.get("computed", 0) + counts.get("reused", 0) + counts.get("skipped", 0))
+
+
+def digest_dir(state_dir: Path) -> Path:
+    return Path(state_dir) / "digests"
+
+
+def _progress_bar(enabled: bool, total: int, run_id: str, initial: int):
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit=" cand", desc=f"rematch {run_id}", smoothing=0.1,
+                dynamic_ncols=True)
+
+
+def run_rematch(db: Database, settings: Settings, encoder: Encoder | None = None,
+                options: RematchOptions | None = None) -> RunSummary:
+    """One rematch; raises :class:`RematchBusy` when another holds the lock."""
+    return Rematch(db, settings, encoder, options).run()
+
+
+# --------------------------------------------------------------------------------------
+# What the API reads
+# --------------------------------------------------------------------------------------
+
+
+def served_list(session, candidate_pk: int) -> tuple[RematchRun | None, list[dict], dict]:
+    """The candidate's list from the newest committed run: (run, entries, exposures)."""
+    latest = _latest_committed(session, [candidate_pk], (RematchResult.entries, RematchResult.picks))
+    run = session.execute(select(RematchRun).where(RematchRun.status == "committed")
+                          .order_by(RematchRun.committed_at.desc()).limit(1)).scalar_one_or_none()
+    if run is None:
+        return None, [], {}
+    exposures = session.execute(select(RematchRunData.exposures)
+                                .where(RematchRunData.run_id == run.id)).scalar_one_or_none() or {}
+    row = latest.get(candidate_pk)
+    if row is None or row.picks is None:
+        return run, [], exposures
+    by_id = {e["placement_id"]: e for e in row.entries}
+    return run, [by_id[pid] for pid in row.picks if pid in by_id], exposures
+
+
+def erase_candidate_rematch(tx, candidate_pk: int) -> None:
+    """Everything the rematch keeps of a candidate, in the erasure's transaction."""
+    for table in (RematchDigest, RematchResult, RematchFailure):
+        tx.execute(delete(table).where(table.candidate_pk == candidate_pk))
+    tx.execute(delete(CandidateVectorRow).where(CandidateVectorRow.candidate_pk == candidate_pk))
+
+
+def scrub_digest_files(state_dir: Path, coach_id: int, candidate_id: str) -> int:
+    """Rewrite this coach's digest files without the candidate; returns how many changed."""
+    root = digest_dir(state_dir)
+    if not root.exists():
+        return 0
+    n = 0
+    for path in root.glob(f"*/coach-{coach_id}.json"):
+        try:
+            digest = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            log.warning("erasure: unreadable digest file %s removed", path)
+            path.unlink(missing_ok=True)
+            path.with_suffix(".csv").unlink(missing_ok=True)
+            n += 1
+            continue
+        kept = [c for c in digest.get("candidates", []) if c.get("candidate_id") != candidate_id]
+        if len(kept) == len(digest.get("candidates", [])):
+            continue
+        rebuilt = coach_digest(digest["run_id"], digest["run_at"], digest.get("coach", {}), kept)
+        write_digest_files(path.parent, path.stem, rebuilt)
+        n += 1
+    return n

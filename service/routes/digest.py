@@ -1,0 +1,136 @@
+"""The nightly rematch as coaches and operators see it.
+
+- ``GET /v1/coach/digest?since=``: per committed run since then, what changed for
+  the coach's candidates (new places, dropped places and why, changed signals),
+  as JSON or CSV.
+- ``GET /v1/candidates/{id}/nightly``: the candidate's list from the newest
+  committed run, each place with how contested it is ("nog 6 andere kandidaten").
+- ``GET /v1/admin/rematch/runs``: the runs, their counts and allocation figures
+  (no candidate data).
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timezone
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from matching.allocation import contention_text
+from matching.digest import coach_digest, csv_rows, to_csv
+from service.auth import Principal, role
+from service.context import Ctx
+from service.errors import Refused, documented
+from service.records import candidate_row
+from service.rematch import served_list
+from service.schemas import (
+    MAX_DATE,
+    MIN_DATE,
+    CoachDigest,
+    Contention,
+    DigestRun,
+    IdPath,
+    NightlyList,
+    NightlySuggestion,
+    RematchRunList,
+    RematchRunOut,
+)
+from service.tables import CandidateRow, RematchDigest, RematchRun
+
+router = APIRouter(prefix="/v1", tags=["rematch"])
+Coach = Annotated[Principal, role("coach")]
+Admin = Annotated[Principal, role("admin")]
+MAX_RUNS = 60
+
+
+def parse_since(text: str | None) -> datetime | None:
+    """A date (midnight UTC) or an ISO date-time; refused with a message naming ``since``."""
+    if text is None or text == "":
+        return None
+    try:
+        if len(text) == 10:
+            day = date.fromisoformat(text)
+            moment = datetime.combine(day, time(0), tzinfo=timezone.utc)
+        else:
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+    except ValueError:
+        raise Refused(f"since: {text!r} is not a date (YYYY-MM-DD) or a date and time (ISO 8601)") from None
+    if not MIN_DATE <= moment.date() <= MAX_DATE:
+        raise Refused(f"since: {moment.date().isoformat()} is outside {MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}")
+    return moment
+
+
+@router.get(
+    "/coach/digest",
+    response_model=CoachDigest,
+    responses={**documented(401, 403, 422),
+               200: {"description": "JSON; `format=csv` gives one change per line",
+                     "content": {"text/csv": {"schema": {"type": "string"}}}}},
+    summary="What changed for your candidates in the nightly runs",
+    description="Without `since`: the newest committed run only. With `since` (a date, or a date and time): every "
+                f"run committed since then, newest first (at most {MAX_RUNS}).",
+)
+def digest(
+    ctx: Ctx, coach: Coach,
+    since: Annotated[str | None, Query(max_length=40, description="YYYY-MM-DD or an ISO 8601 date and time")] = None,
+    format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",
+):
+    moment = parse_since(since)
+    with ctx.db.read() as session:
+        runs_q = select(RematchRun).where(RematchRun.status == "committed").order_by(RematchRun.committed_at.desc())
+        if moment is None:
+            runs = session.execute(runs_q.limit(1)).scalars().all()
+        else:
+            runs = session.execute(runs_q.where(RematchRun.committed_at >= moment).limit(MAX_RUNS)).scalars().all()
+        out = []
+        for run in runs:
+            rows = session.execute(
+                select(CandidateRow.id, RematchDigest.changes)
+                .join(CandidateRow, CandidateRow.pk == RematchDigest.candidate_pk)
+                .where(RematchDigest.run_id == run.id, RematchDigest.coach_id == coach.user_id,
+                       CandidateRow.coach_id == coach.user_id)).all()
+            # The candidate's id as it is now (the stored digest has it too; ids never change).
+            items = [{**changes, "candidate_id": cid} for cid, changes in rows]
+            d = coach_digest(run.id, run.committed_at.isoformat(), {"id": coach.user_id, "name": coach.name}, items)
+            out.append(d)
+    if format == "csv":
+        text = "\ufeff" + to_csv([row for d in out for row in csv_rows(d)])
+        return Response(text, media_type="text/csv; charset=utf-8",
+                        headers={"Content-Disposition": 'attachment; filename="digest.csv"'})
+    return CoachDigest(
+        coach=coach.name, since=moment,
+        runs=[DigestRun(run_id=d["run_id"], run_at=datetime.fromisoformat(d["run_at"]), totals=d["totals"],
+                        candidates=d["candidates"]) for d in out])
+
+
+@router.get("/candidates/{candidate_id}/nightly", response_model=NightlyList,
+            responses=documented(401, 403, 404, 422),
+            summary="The candidate's list from the newest nightly run, with how contested each place is")
+def nightly(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> NightlyList:
+    with ctx.db.read() as session:
+        row = candidate_row(session, coach, candidate_id)
+        run, entries, exposures = served_list(session, row.pk)
+    suggestions = []
+    for rank, entry in enumerate(entries, start=1):
+        n, positions = exposures.get(entry["placement_id"], [1, 1])
+        contention = Contention(candidates=n, others=max(n - 1, 0), positions=positions, scarce=n > positions,
+                                text=contention_text(n - 1, positions))
+        suggestions.append(NightlySuggestion.model_validate({**entry, "rank": rank, "contention": contention}))
+    return NightlyList(candidate_id=candidate_id, run_id=run.id if run else None,
+                       run_at=run.committed_at if run else None, suggestions=suggestions)
+
+
+@router.get("/admin/rematch/runs", response_model=RematchRunList, responses=documented(401, 403, 422),
+            tags=["admin"], summary="The nightly runs: status, counts, allocation figures")
+def runs(ctx: Ctx, admin: Admin,
+         limit: Annotated[int, Query(ge=1, le=200)] = 20) -> RematchRunList:
+    with ctx.db.read() as session:
+        rows = session.execute(select(RematchRun).order_by(RematchRun.started_at.desc()).limit(limit)).scalars()
+        items = [RematchRunOut(id=r.id, status=r.status, started_at=r.started_at, committed_at=r.committed_at,
+                               partitions_total=r.partitions_total, counts=r.counts, summary=r.summary,
+                               error=r.error) for r in rows]
+    return RematchRunList(items=items)

@@ -1,0 +1,299 @@
+"""The nightly rematch against the service's database (SQLite, and PostgreSQL when set).
+
+Scenarios are scripted through the API: places added, closed, a candidate's
+belastbaarheid tightened; a run killed half-way; two runs at once; a broken
+candidate record; scarce places; the digest endpoint and its refusals.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from matching import rematch as batch
+from service import cli
+from service.rematch import RematchBusy, RematchOptions, RunLock, run_rematch
+from service.tables import (
+    CandidateRow,
+    RematchFailure,
+    RematchLock,
+    RematchPartition,
+    RematchRun,
+    utcnow,
+)
+from tests.conftest import HashingEncoder
+from tests.service.conftest import candidate_json, placement_json
+
+OPTIONS = dict(top=3, reserve=2, exposure_factor=10.0, partition_size=1, workers=1)
+
+
+def rematch(world, settings, **overrides):
+    return run_rematch(world.db, settings, HashingEncoder(), RematchOptions(**{**OPTIONS, **overrides}))
+
+
+def post_place(world, **fields):
+    r = world.client.post("/v1/placements", json=placement_json(**fields), headers=world.h("employer"))
+    assert r.status_code == 201, r.text
+
+
+def post_candidate(world, who="coach", **fields):
+    r = world.client.post("/v1/candidates", json=candidate_json(**fields), headers=world.h(who))
+    assert r.status_code == 201, r.text
+
+
+def nightly(world, cid, who="coach"):
+    r = world.client.get(f"/v1/candidates/{cid}/nightly", headers=world.h(who))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def ids(listing):
+    return [s["placement_id"] for s in listing["suggestions"]]
+
+
+def base_places(world):
+    post_place(world, id="p-rec", title="Receptiemedewerker vakantiepark")
+    post_place(world, id="p-gast", title="Gastvrouw hotel", description="Gasten ontvangen en rondleiden.")
+    post_place(world, id="p-lift", title="Gastvrouw magazijn", demands={"IV.13": 1},
+               description="Gasten ontvangen en dozen tillen.")
+    post_place(world, id="p-kassa", title="Kassamedewerker", description="Afrekenen met klanten.")
+    post_place(world, id="p-tel", title="Telefonist", description="De telefoon aannemen.")
+    post_place(world, id="p-far", title="Gastvrouw", location={"postcode": "9711"})  # Groningen: out of reach
+
+
+def test_digest_lists_exactly_what_changed(world, settings):
+    base_places(world)
+    post_candidate(world, id="c-a")
+    post_candidate(world, id="c-b", capacity={})
+    first = rematch(world, settings)
+    assert first.status == "committed" and first.computed == 2 and first.skipped == 0
+    before = {c: ids(nightly(world, c)) for c in ("c-a", "c-b")}
+    assert all(len(v) == 3 for v in before.values())
+    assert "p-far" not in before["c-a"]
+    assert "p-lift" in before["c-b"], "the scenario needs p-lift on c-b's list"
+
+    # The night's changes: a new place that fits everyone, one closed, c-b's lifting limit tightened.
+    post_place(world, id="p-new", title="Gastvrouw receptie vakantiepark",
+               description="Ontvangst van gasten, rondleidingen over het terrein", skills=["gastvrijheid",
+                                                                                          "klantcontact"])
+    closed = next(p for p in before["c-a"] if p not in ("p-lift",))
+    assert world.client.post(f"/v1/placements/{closed}/close", headers=world.h("employer")).status_code == 200
+    assert world.client.patch("/v1/candidates/c-b", json={"capacity": {"IV.13": 2}},
+                              headers=world.h("coach")).status_code == 200
+    second = rematch(world, settings)
+    after = {c: ids(nightly(world, c)) for c in ("c-a", "c-b")}
+    assert "p-new" in after["c-a"] and "p-new" in after["c-b"]
+    assert closed not in after["c-a"] and "p-lift" not in after["c-b"]
+
+    r = world.client.get("/v1/coach/digest", headers=world.h("coach"))
+    assert r.status_code == 200, r.text
+    [run] = r.json()["runs"]
+    assert run["run_id"] == second.run_id
+    got = {c["candidate_id"]: c for c in run["candidates"]}
+    for cid in ("c-a", "c-b"):
+        new = {e["placement_id"]: e["reason"] for e in got[cid]["new"]}
+        dropped = {e["placement_id"]: e["reason"] for e in got[cid]["dropped"]}
+        assert set(new) == set(after[cid]) - set(before[cid]), cid
+        assert set(dropped) == set(before[cid]) - set(after[cid]), cid
+        assert new["p-new"] == "new_place"
+        for pid, reason in dropped.items():
+            expected = "closed" if pid == closed else "limits" if (cid, pid) == ("c-b", "p-lift") else "outranked"
+            assert reason == expected, (cid, pid)
+    lift = next(e for e in got["c-b"]["dropped"] if e["placement_id"] == "p-lift")
+    assert lift["items"] == ["IV.13"] and "tillen" in lift["text"].lower()
+    # The other coach sees none of it.
+    other = world.client.get("/v1/coach/digest", headers=world.h("coach2")).json()
+    assert other["runs"][0]["candidates"] == []
+    # The files: one JSON and one CSV per coach for the run.
+    files = sorted(p.name for p in (settings.state_dir / "digests" / second.run_id).iterdir())
+    assert files == [f"coach-{world.user_ids['coach']}.csv", f"coach-{world.user_ids['coach']}.json"]
+    csv_text = world.client.get("/v1/coach/digest?format=csv", headers=world.h("coach")).text
+    assert "vervallen" in csv_text and "p-new" in csv_text
+    # since: both runs, newest first.
+    r = world.client.get("/v1/coach/digest", params={"since": "2000-01-01"}, headers=world.h("coach"))
+    assert [x["run_id"] for x in r.json()["runs"]] == [second.run_id, first.run_id]
+
+    # Nothing changed: nothing is recomputed and the digest of that run is empty.
+    third = rematch(world, settings)
+    assert third.computed == 0 and third.reused == 2 and third.digest["candidates"] == 0
+    assert {c: ids(nightly(world, c)) for c in ("c-a", "c-b")} == after
+
+
+def test_a_killed_run_leaves_results_served_and_the_next_resumes(world, settings, monkeypatch):
+    base_places(world)
+    for i in range(4):
+        post_candidate(world, id=f"c-{i}")
+    first = rematch(world, settings)
+    served = {f"c-{i}": nightly(world, f"c-{i}") for i in range(4)}
+    post_place(world, id="p-new", title="Gastvrouw receptie vakantiepark",
+               description="Ontvangst van gasten, rondleidingen over het terrein")
+
+    real = batch.process_partition
+    calls = []
+
+    def dies_half_way(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt("killed")  # like a SIGINT: not an error the run could catch per candidate
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(batch, "process_partition", dies_half_way)
+    with pytest.raises(KeyboardInterrupt):
+        rematch(world, settings)
+    # The API still serves the first run, unchanged.
+    assert {f"c-{i}": nightly(world, f"c-{i}") for i in range(4)} == served
+    assert world.client.get("/v1/coach/digest", headers=world.h("coach")).json()["runs"][0]["run_id"] == first.run_id
+    with world.db.read() as s:
+        stopped = s.execute(select(RematchRun).where(RematchRun.id != first.run_id)).scalar_one()
+        assert stopped.status == "failed"
+        assert s.execute(select(func.count()).select_from(RematchPartition)
+                         .where(RematchPartition.run_id == stopped.id)).scalar_one() == 2
+
+    calls.clear()
+    resumed = rematch(world, settings)
+    assert resumed.run_id == stopped.id and resumed.resumed
+    assert resumed.partitions_resumed == 2 and len(calls) == 2  # finished partitions not computed again
+    assert all("p-new" in ids(nightly(world, f"c-{i}")) for i in range(4))
+
+
+def test_two_runs_never_overlap(world, settings):
+    base_places(world)
+    post_candidate(world, id="c-1")
+    lock = RunLock(world.db, settings.state_dir, timedelta(minutes=5))
+    lock.acquire()
+    try:
+        with pytest.raises(RematchBusy, match="this machine"):
+            rematch(world, settings)
+    finally:
+        lock.release()
+    host = socket.gethostname()
+
+    def hold(holder, seen):
+        with world.db.write() as tx:
+            row = tx.get(RematchLock, "rematch") or RematchLock(name="rematch")
+            tx.add(row)
+            row.holder, row.acquired_at, row.heartbeat_at = holder, seen, seen
+
+    hold("other-host:123", utcnow())  # alive elsewhere, reporting
+    with pytest.raises(RematchBusy, match="other-host:123"):
+        rematch(world, settings)
+    hold(f"{host}:1", utcnow())  # a live process on this machine
+    with pytest.raises(RematchBusy):
+        rematch(world, settings)
+    # A killed run: its process is gone, so the lock is taken over at once.
+    dead = 2**22 + 12345
+    while True:
+        try:
+            os.kill(dead, 0)
+            dead += 1
+        except ProcessLookupError:
+            break
+        except PermissionError:
+            dead += 1
+    hold(f"{host}:{dead}", utcnow())
+    assert rematch(world, settings).status == "committed"
+    # Another machine that stopped reporting long ago: stale, taken over.
+    hold("other-host:123", utcnow() - timedelta(days=1))
+    assert rematch(world, settings).status == "committed"
+    with world.db.read() as s:
+        assert s.get(RematchLock, "rematch").holder is None
+
+
+def test_a_broken_candidate_record_is_skipped_and_logged(world, settings, caplog):
+    base_places(world)
+    post_candidate(world, id="c-ok")
+    post_candidate(world, id="c-broken")
+    with world.db.write() as tx:
+        row = tx.execute(select(CandidateRow).where(CandidateRow.id == "c-broken")).scalar_one()
+        row.body = {**row.body, "capacity": {"IV.13": 9}}  # written around the API by an old import
+    with caplog.at_level(logging.WARNING):
+        summary = rematch(world, settings)
+    assert summary.status == "committed" and summary.skipped == 1 and summary.computed == 1
+    assert "c-broken" in caplog.text and "IV.13" in caplog.text
+    assert ids(nightly(world, "c-ok"))
+    assert nightly(world, "c-broken")["suggestions"] == []
+    with world.db.read() as s:
+        [failure] = s.execute(select(RematchFailure)).scalars().all()
+        assert "IV.13" in failure.reason
+
+
+def test_scarce_places_are_spread_and_coaches_see_the_contention(world, settings):
+    post_place(world, id="p-wep", kind="werkervaringsplek", title="Gastvrouw receptie vakantiepark",
+               description="Ontvangst van gasten, rondleidingen over het terrein", positions=1)
+    for i in range(6):
+        post_place(world, id=f"p-{i}", title=f"Kantoorbaan {i}", description=f"Post sorteren, archief {i}.",
+                   positions=5)
+    for i in range(6):
+        post_candidate(world, id=f"c-{i}", wishes={"kinds": ["werkervaringsplek"], "hours_per_week": 24,
+                                                    "text": "Graag met gasten werken"})
+    unlimited = rematch(world, settings, exposure_factor=100.0)
+    assert unlimited.allocation["max_exposure_before"] == 6
+    entry = next(s for s in nightly(world, "c-0")["suggestions"] if s["placement_id"] == "p-wep")
+    assert entry["contention"]["text"] == "1 plaats; ook voorgesteld bij nog 5 andere kandidaten"
+    assert entry["contention"]["scarce"] is True
+
+    spread = rematch(world, settings, exposure_factor=2.0)
+    a = spread.allocation
+    assert a["max_exposure_place_before"] == "p-wep" and a["max_exposure_before"] == 6
+    assert a["total_score_drop_pct"] < 10 and a["places_over_quota_after"] == 0
+    holders = [i for i in range(6) if "p-wep" in ids(nightly(world, f"c-{i}"))]
+    assert len(holders) == 2
+    assert all(len(ids(nightly(world, f"c-{i}"))) == 3 for i in range(6))  # nobody's list shrinks
+    entry = next(s for s in nightly(world, f"c-{holders[0]}")["suggestions"] if s["placement_id"] == "p-wep")
+    assert entry["contention"]["text"] == "1 plaats; ook voorgesteld bij nog 1 andere kandidaat"
+    # The candidates who lost it are told why.
+    digest = world.client.get("/v1/coach/digest", headers=world.h("coach")).json()["runs"][0]
+    reasons = {e["reason"] for c in digest["candidates"] for e in c["dropped"] if e["placement_id"] == "p-wep"}
+    assert reasons == {"allocation"}
+
+
+def test_digest_and_nightly_refusals(world, settings):
+    c = world.client
+    for since in ("gisteren", "2025-13-01", "2025-01-01T25:00"):
+        r = c.get("/v1/coach/digest", params={"since": since}, headers=world.h("coach"))
+        assert r.status_code == 422 and r.json()["problems"][0].startswith("since:"), r.text
+    r = c.get("/v1/coach/digest", params={"since": "1900-01-01"}, headers=world.h("coach"))
+    assert r.status_code == 422 and "outside" in r.json()["problems"][0]
+    r = c.get("/v1/coach/digest", params={"format": "xml"}, headers=world.h("coach"))
+    assert r.status_code == 422 and r.json()["problems"][0].startswith("format:")
+    assert c.get("/v1/coach/digest", headers=world.h("employer")).status_code == 403
+    assert c.get("/v1/coach/digest").status_code == 401
+    assert c.get("/v1/coach/digest", headers=world.h("coach")).json()["runs"] == []  # before any run
+    post_candidate(world, id="c-1")
+    assert nightly(world, "c-1") == {"candidate_id": "c-1", "run_id": None, "run_at": None, "suggestions": []}
+    assert c.get("/v1/candidates/c-1/nightly", headers=world.h("coach2")).status_code == 404
+    assert c.get("/v1/admin/rematch/runs", headers=world.h("coach")).status_code == 403
+    rematch(world, settings)
+    runs = c.get("/v1/admin/rematch/runs", headers=world.h("admin")).json()["items"]
+    assert runs[0]["status"] == "committed" and "allocation" in runs[0]["summary"]
+    assert "c-1" not in str(runs)  # operators see counts, never candidates
+
+
+def test_the_command(world, settings, monkeypatch, capsys):
+    from matching import encoders
+    from matching import settings as settings_module
+
+    base_places(world)
+    post_candidate(world, id="c-1")
+    monkeypatch.setenv("SPOORMATCH_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("SPOORMATCH_STATE_DIR", str(settings.state_dir))
+    monkeypatch.setattr(encoders, "get_encoder", lambda *a, **k: HashingEncoder())
+    settings_module.get_settings.cache_clear()
+    try:
+        assert cli.main(["rematch", "--top", "2", "--reserve", "1", "--workers", "1", "--json"]) == 0
+        out = capsys.readouterr()
+        assert "committed" in out.err and '"status": "committed"' in out.out
+        with pytest.raises(SystemExit):
+            cli.build_parser().parse_args(["rematch", "--exposure-factor", "0"])
+        assert "more than 0" in capsys.readouterr().err
+        lock = RunLock(world.db, settings.state_dir, timedelta(minutes=5))
+        with lock:
+            assert cli.main(["rematch", "--workers", "1"]) == 75
+        assert "not started" in capsys.readouterr().err
+    finally:
+        settings_module.get_settings.cache_clear()
