@@ -278,7 +278,10 @@ class Matcher:
     def _cosine(self, snap: _Snapshot, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
         if len(rows) == 0:
             return np.zeros(0, np.float32)
-        return np.asarray(self.index.score(query, snap.iids[rows]), dtype=np.float32)
+        vectors = self.index.vectors([snap.placements[r].id for r in rows]).astype(np.float64)
+        # BLAS sums a row differently depending on where it sits in memory; in float64,
+        # rounded, two places with the same text get the same cosine in any load order.
+        return np.round(vectors @ np.asarray(query, np.float64), 9).astype(np.float32)
 
     def suggest(
         self,

@@ -164,7 +164,10 @@ def combine(components: dict[str, np.ndarray], n_signals: np.ndarray, weights: S
         total += w * values
         weight_sum += w
     score = total / weight_sum if weight_sum > 0 else total
-    return np.clip(score - weights.signal_penalty * n_signals, 0.0, 1.0)
+    # BLAS may sum the same two vectors differently depending on where a row sits;
+    # rounding turns those last-bit differences back into ties, which are then
+    # broken by placement id, so the order places were loaded in changes nothing.
+    return np.round(np.clip(score - weights.signal_penalty * n_signals, 0.0, 1.0), 6)
 
 
 def diversify(order: np.ndarray, scores: np.ndarray, keys: np.ndarray, top: int, repeat_penalty: float = 0.08) -> np.ndarray:
