@@ -131,8 +131,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, parser: argparse.ArgumentParser | None = None) -> int:
+    """Run a command; `parser` lets the service add its own commands to the library's."""
+    args = (parser or build_parser()).parse_args(argv)
     try:
         return args.func(args)
     except InputError as exc:

@@ -14,7 +14,7 @@ import sys
 from typing import Sequence
 
 from matching.cli import build_parser as build_library_parser
-from matching.io import InputError
+from matching.cli import main as library_main
 from matching.settings import get_settings
 
 
@@ -224,14 +224,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    try:
-        return args.func(args)
-    except InputError as exc:
-        print("spoormatch: input refused, nothing written:", file=sys.stderr)
-        for line in exc.problems:
-            print(f"  {line}", file=sys.stderr)
-        return 2
+    return library_main(argv, build_parser())
 
 
 if __name__ == "__main__":
