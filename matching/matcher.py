@@ -46,6 +46,7 @@ from matching.scoring import (
     distance_component,
     diversify,
     education_component,
+    exact_cosine,
     experience_texts,
     placement_text,
     skills_component,
@@ -193,6 +194,12 @@ class Matcher:
     def __len__(self) -> int:
         return len(self._snap.placements)
 
+    def get(self, placement_id: str) -> Placement | None:
+        """The open place with this id, or None."""
+        snap = self._snap
+        row = snap.row_of.get(placement_id)
+        return None if row is None else snap.placements[row]
+
     @property
     def placements(self) -> list[Placement]:
         return self._snap.placements
@@ -278,10 +285,7 @@ class Matcher:
     def _cosine(self, snap: _Snapshot, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
         if len(rows) == 0:
             return np.zeros(0, np.float32)
-        vectors = self.index.vectors([snap.placements[r].id for r in rows]).astype(np.float64)
-        # BLAS sums a row differently depending on where it sits in memory; in float64,
-        # rounded, two places with the same text get the same cosine in any load order.
-        return np.round(vectors @ np.asarray(query, np.float64), 9).astype(np.float32)
+        return exact_cosine(self.index.vectors([snap.placements[r].id for r in rows]), query)
 
     def suggest(
         self,

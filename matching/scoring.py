@@ -8,6 +8,7 @@ shortlist that retrieval hands over.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -34,6 +35,18 @@ COMPONENTS = ("semantic", "occupation", "skills", "wishes", "education", "distan
 
 def norm_term(text: str) -> str:
     return " ".join(text.lower().split())
+
+
+def term_hash(term: str) -> int:
+    """A stable non-zero 63-bit hash of a normalised term (the same in every process)."""
+    value = int.from_bytes(hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest(), "little") >> 1
+    return value or 1
+
+
+def _stack_padded(parts: Sequence[np.ndarray]) -> np.ndarray:
+    width = max((p.shape[1] for p in parts), default=0)
+    return np.concatenate([np.pad(p, ((0, 0), (0, width - p.shape[1]))) for p in parts]) if parts else \
+        np.zeros((0, 0), dtype=np.int64)
 
 
 def candidate_text(candidate: Candidate) -> str:
@@ -73,6 +86,18 @@ class PlacementFeatures:
     hours_per_week: np.ndarray  # float32
     skills: list[frozenset[str]]
     title_key: np.ndarray  # object array: normalised title, for diversity
+    # The skills again as a padded (n, k) int64 array of term hashes (0 = none), so
+    # the skills component is one vectorised look-up over thousands of places.
+    skill_hashes: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.skill_hashes is None:
+            width = max((len(s) for s in self.skills), default=0)
+            hashes = np.zeros((len(self.skills), width), dtype=np.int64)
+            for i, terms in enumerate(self.skills):
+                for j, term in enumerate(sorted(terms)):
+                    hashes[i, j] = term_hash(term)
+            self.skill_hashes = hashes
 
     @classmethod
     def from_placements(cls, placements: Sequence[Placement]) -> "PlacementFeatures":
@@ -98,6 +123,7 @@ class PlacementFeatures:
             hours_per_week=self.hours_per_week[rows],
             skills=[self.skills[i] for i in rows],
             title_key=self.title_key[rows],
+            skill_hashes=self.skill_hashes[rows],
         )
 
     @classmethod
@@ -109,6 +135,7 @@ class PlacementFeatures:
             hours_per_week=np.concatenate([p.hours_per_week for p in parts]),
             skills=[s for p in parts for s in p.skills],
             title_key=np.concatenate([p.title_key for p in parts]),
+            skill_hashes=_stack_padded([p.skill_hashes for p in parts]),
         )
 
 
@@ -146,13 +173,12 @@ def distance_component(distance_km: np.ndarray, max_travel_km: float) -> np.ndar
 
 
 def skills_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:
-    have = {norm_term(s) for s in candidate.skills}
-    out = np.zeros(len(rows), dtype=np.float32)
-    for k, r in enumerate(rows):
-        asked = feats.skills[r]
-        if asked:
-            out[k] = len(asked & have) / len(asked)
-    return out
+    """Share of the skills a place asks for that the candidate has; 0 when it asks none."""
+    asked = feats.skill_hashes[np.asarray(rows, dtype=np.int64)]
+    n_asked = np.count_nonzero(asked, axis=1)
+    have = np.array(sorted({term_hash(norm_term(s)) for s in candidate.skills}), dtype=np.int64)
+    overlap = np.count_nonzero(np.isin(asked, have) & (asked != 0), axis=1) if len(have) else np.zeros(len(asked))
+    return (overlap / np.maximum(n_asked, 1)).astype(np.float32)
 
 
 def combine(components: dict[str, np.ndarray], n_signals: np.ndarray, weights: ScoreWeights) -> np.ndarray:
@@ -168,6 +194,18 @@ def combine(components: dict[str, np.ndarray], n_signals: np.ndarray, weights: S
     # rounding turns those last-bit differences back into ties, which are then
     # broken by placement id, so the order places were loaded in changes nothing.
     return np.round(np.clip(score - weights.signal_penalty * n_signals, 0.0, 1.0), 6)
+
+
+def exact_cosine(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
+    """Cosines of unit vectors with a query that do not depend on how they were computed.
+
+    BLAS sums a row differently depending on where it sits in memory and how the
+    product is blocked; in float64 (exact products of float32 inputs), rounded, a
+    place gets the same cosine in any load order, batch or live path.
+    """
+    if len(vectors) == 0:
+        return np.zeros(0, np.float32)
+    return np.round(np.asarray(vectors, np.float64) @ np.asarray(query, np.float64), 9).astype(np.float32)
 
 
 def diversify(order: np.ndarray, scores: np.ndarray, keys: np.ndarray, top: int, repeat_penalty: float = 0.08) -> np.ndarray:
