@@ -6,26 +6,34 @@ Work is partitioned by candidate. :func:`process_partition` takes a
 driver can run partitions in a process pool, or on Dask or Ray (see
 ``docs/scaling.md``), and resume a run by skipping finished partitions.
 
-Per candidate the result is a :class:`CandidatePool`: the same ranked list
-``Matcher.suggest`` gives (constraints, shortlist, scoring, diversity,
-explanations), followed by ``reserve`` next-best places that the allocation step
-(:mod:`matching.allocation`) may swap in when a place is contested.
+Per candidate the result is a :class:`CandidatePool`: the ranked list
+(constraints, scoring, diversity, explanations, as ``Matcher.suggest`` builds
+it), followed by ``reserve`` next-best places that the allocation step
+(:mod:`matching.allocation`) may swap in when a place is contested. Unlike the
+live list, which scores a retrieval shortlist, the batch scores every feasible
+place within reach, so its list is the exact best by the full score; the two
+agree whenever the shortlist holds the best places, which it nearly always does.
 
 Speed comes from geography: a place beyond ``max_travel_km`` is never
 suggested, so each candidate is compared only with the places in a latitude
 band (a binary search on the snapshot, sorted by latitude) and longitude window
 around home, instead of with every place in the country.
 
-Incremental runs. A pool records the ``window``: the places that ranked high
-enough to be picked (diversity looks at most four times the list length ahead),
-and the ``floor``: the lowest score in that window. A later snapshot cannot
-change the pool unless a place in the window changed or went, or a new or
-changed place scores at least the floor; :func:`process_partition` checks
-exactly that (against a small snapshot of the changed places) and reuses the
-pool otherwise. The one thing this does not see is a new place pushing a
-window member out of the retrieval shortlist; the window is far above the
-shortlist's edge, so this is rare, and a full run (``previous=None``) never
-relies on it.
+Incremental runs. A pool keeps ``known``: the best ``BatchParams.depth``
+places it scored, with their scores (twice as deep as a pick can come from;
+diversity looks at most four times the list length ahead), and a ``floor``:
+every feasible place not in ``known`` scores at most that (None: ``known``
+holds them all). Scores of unchanged places do not move while the candidate and
+the settings stay the same, so a later run needs only the changed places:
+touched places leave ``known``, new and changed places are scored against this
+one candidate and merged in when they beat the floor. The merged list is exact
+as deep as its entries stay above the floor; while that covers the picks'
+``window``, the picks are taken from it (and explained again only if they
+changed); otherwise the candidate is computed anew. A run without
+``changes`` computes everyone.
+
+The merged pool is the pool a full run would give; the tests check this night
+after night of changes. ``spoormatch rematch --full`` recomputes everyone anyway.
 """
 
 from __future__ import annotations
@@ -43,9 +51,7 @@ from matching import explain
 from matching.constraints import SIGNAL, Columns, PlacementTable, Profile, evaluate, explain_row
 from matching.encoders import Encoder
 from matching.fml import load_catalogue
-from matching.matcher import SHORTLIST_FACTOR, SHORTLIST_MIN
 from matching.models import Candidate, Placement, Suggestion
-from matching.retrieval import shortlist, top_rows
 from matching.scoring import (
     PlacementFeatures,
     candidate_text,
@@ -53,6 +59,7 @@ from matching.scoring import (
     distance_component,
     diversify,
     education_component,
+    exact_cosine,
     experience_texts,
     skills_component,
     wishes_component,
@@ -66,7 +73,11 @@ _KM_PER_DEGREE = 111.0
 _BOX_MARGIN = 1.02
 # Diversity looks at most this many times the list length ahead (see scoring.diversify).
 _LOOKAHEAD = 4
-_SCORE_EPS = 1e-6
+_DEPTH_FACTOR = 2
+# How far a score from float32 cosines may sit from the exact one: a float32 dot
+# product of 768 terms is off by 1e-5 at the very worst, and the semantic weight
+# and calibration scale that by about one.
+_APPROX_MARGIN = 1e-4
 
 
 @dataclass(frozen=True)
@@ -81,14 +92,15 @@ class BatchParams:
             raise ValueError(f"reserve: must be 0 or more, got {self.reserve}")
 
     @property
-    def shortlist_size(self) -> int:
-        # The same size Matcher.suggest uses, so a pool's list is the live list.
-        return max(SHORTLIST_MIN, SHORTLIST_FACTOR * self.top)
-
-    @property
     def window(self) -> int:
         """How deep in the score order a pick can come from (primary list, then reserve)."""
         return max((_LOOKAHEAD + 1) * self.top, self.top + (_LOOKAHEAD + 1) * self.reserve)
+
+    @property
+    def depth(self) -> int:
+        """How many scored places a pool keeps for incremental runs: the window, and
+        as many again that can close or change before the pool needs a full recompute."""
+        return _DEPTH_FACTOR * self.window
 
 
 # --------------------------------------------------------------------------------------
@@ -265,27 +277,37 @@ class CandidateVectors:
 @dataclass
 class CandidatePool:
     """One candidate's ranked places: ``entries[:n_primary]`` is the list as
-    ``Matcher.suggest`` gives it, the rest the reserve, best first."""
+    ``Matcher.suggest`` gives it, the rest the reserve, best first.
+
+    ``known`` and ``floor`` are what an incremental run merges into (see the
+    module docstring); ``picked`` names the entries' places, so a pool read back
+    without its entries still knows what it picked.
+    """
 
     candidate_id: str
     entries: list[Suggestion]
     n_primary: int
-    window: tuple[str, ...]
-    floor: float | None  # None: fewer feasible places than the window holds
+    known: tuple[tuple[str, float], ...]
+    floor: float | None  # None: every feasible place it scored is in known
+    picked: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.picked and self.entries:
+            self.picked = tuple(s.placement_id for s in self.entries)
 
     @property
     def ranking(self) -> list[tuple[str, float]]:
         return [(s.placement_id, s.score) for s in self.entries]
 
     def to_json(self) -> dict[str, Any]:
-        return {"candidate_id": self.candidate_id, "n_primary": self.n_primary, "window": list(self.window),
-                "floor": self.floor,
+        return {"candidate_id": self.candidate_id, "n_primary": self.n_primary,
+                "known": [list(k) for k in self.known], "floor": self.floor,
                 "entries": [s.model_dump(mode="json") for s in self.entries]}
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "CandidatePool":
         return cls(candidate_id=data["candidate_id"], n_primary=int(data["n_primary"]),
-                   window=tuple(data["window"]), floor=data["floor"],
+                   known=tuple((str(pid), float(score)) for pid, score in data["known"]), floor=data["floor"],
                    entries=[Suggestion.model_validate(s) for s in data["entries"]])
 
 
@@ -294,7 +316,8 @@ class CandidateTask:
     """One candidate to process. ``key`` is the driver's own handle (a database key).
 
     ``previous``: the pool of the last run, when the candidate did not change since;
-    it is reused unless the places changed near it (see the module docstring).
+    it is kept, or the changed places merged into it (see the module docstring).
+    Its ``entries`` may be left empty: a merge explains only new or changed picks.
     """
 
     key: Hashable
@@ -314,7 +337,14 @@ class ChangeSet:
 
 @dataclass
 class PartitionResult:
+    """``pools``: computed anew, or merged with picks that changed; ``merged`` says
+    which of them were merged. ``refreshed``: merged pools whose picks stayed the
+    same (their ``entries`` are empty: the previous ones still hold). ``reused``:
+    nothing changed near the candidate."""
+
     pools: dict[Hashable, CandidatePool] = field(default_factory=dict)
+    merged: set[Hashable] = field(default_factory=set)
+    refreshed: dict[Hashable, CandidatePool] = field(default_factory=dict)
     reused: list[Hashable] = field(default_factory=list)
     failures: dict[Hashable, str] = field(default_factory=dict)
     # Vectors this partition had to embed (the driver may store them).
@@ -323,7 +353,12 @@ class PartitionResult:
 
     @property
     def processed(self) -> int:
-        return len(self.pools) + len(self.reused) + len(self.failures)
+        return len(self.pools) + len(self.refreshed) + len(self.reused) + len(self.failures)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {"computed": len(self.pools) - len(self.merged), "merged": len(self.merged) + len(self.refreshed),
+                "reused": len(self.reused), "skipped": len(self.failures), "embedded": len(self.embedded)}
 
 
 @dataclass
@@ -401,11 +436,15 @@ def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings,
                      n_signals=ev.n_signals[local])
 
 
-def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.ndarray, settings: Settings):
+def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.ndarray, settings: Settings,
+                 exact: bool = True):
     rows = f.rows[pos]
     c = prep.candidate
+    # The float32 cosines pick what to score exactly; exact ones make a place score
+    # the same here, in a merge and in the live list, however the product was blocked.
+    cosine = exact_cosine(snap.vectors[rows], prep.vectors.query) if exact else f.sims[pos]
     components = {
-        "semantic": _calibrate(snap, f.sims[pos]),
+        "semantic": _calibrate(snap, cosine),
         "skills": skills_component(c, snap.features, rows),
         **_cheap(snap, c, rows, f.ev.distance_km[f.local[pos]], prep.profile.max_travel_km),
     }
@@ -445,39 +484,37 @@ def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settin
     c = prep.candidate
     f = _feasible(snap, prep, settings, block)
     n = len(f.rows)
+    if not n:
+        return CandidatePool(candidate_id=c.id, entries=[], n_primary=0, known=(), floor=None)
+    depth = params.depth
     everything = np.arange(n)
-    size = params.shortlist_size
-    tiebreak = snap.id_rank[f.rows]
-    if n <= size:
-        short = everything
+    if n > depth:
+        # Every feasible place is scored, with the block's float32 cosines; only those
+        # that may be among the best ``depth`` are scored again with exact ones.
+        approx, _ = _full_scores(snap, prep, f, everything, settings, exact=False)
+        kth = np.partition(approx, n - depth)[n - depth]
+        pos = np.flatnonzero(approx >= kth - _APPROX_MARGIN)
     else:
-        cheap = _cheap(snap, c, f.rows, f.ev.distance_km[f.local], prep.profile.max_travel_km)
-        cheap_score = combine(cheap, f.n_signals, settings.weights)
-        semantic = top_rows(f.sims, everything, size, tiebreak)
-        short = shortlist(semantic, cheap_score, everything, size, tiebreak)
+        pos = everything
+    scores, components = _full_scores(snap, prep, f, pos, settings)
+    order = np.lexsort((snap.id_rank[f.rows[pos]], -scores))
+    n_primary, picked = _pick(order, scores, snap.features.title_key[f.rows[pos]], params)
+    entries = _render(snap, prep, f, pos, picked, scores, components)
+    known = tuple((str(snap.ids[f.rows[pos[k]]]), float(scores[k])) for k in order[:depth])
+    floor = float(scores[order[depth - 1]]) if n > depth else None
+    return CandidatePool(candidate_id=c.id, entries=entries, n_primary=n_primary, known=known, floor=floor,
+                         picked=tuple(e.placement_id for e in entries))
 
-    entries: list[Suggestion] = []
-    window: tuple[str, ...] = ()
-    floor = None
-    if len(short):
-        scores, components = _full_scores(snap, prep, f, short, settings)
-        order = np.lexsort((tiebreak[short], -scores))
-        keys = snap.features.title_key[f.rows[short]]
-        primary = diversify(order, scores, keys, params.top)
-        picked = list(primary)
-        if params.reserve:
-            chosen = set(picked)
-            rest = np.array([k for k in order if k not in chosen], dtype=np.int64)
-            picked += list(diversify(rest, scores, keys, params.reserve))
-        entries = _render(snap, prep, f, short, np.asarray(picked, dtype=np.int64), scores, components)
-        w = params.window
-        window = tuple(str(snap.ids[f.rows[short[k]]]) for k in order[:w])
-        if len(order) >= w:
-            floor = float(scores[order[w - 1]])
-        n_primary = len(primary)
-    else:
-        n_primary = 0
-    return CandidatePool(candidate_id=c.id, entries=entries, n_primary=n_primary, window=window, floor=floor)
+
+def _pick(order: np.ndarray, scores: np.ndarray, keys: np.ndarray, params: BatchParams) -> tuple[int, np.ndarray]:
+    """The diverse list, then the reserve from what is left: (list length, all picks)."""
+    primary = diversify(order, scores, keys, params.top)
+    picked = list(primary)
+    if params.reserve:
+        chosen = set(picked)
+        rest = np.array([k for k in order if k not in chosen], dtype=np.int64)
+        picked += list(diversify(rest, scores, keys, params.reserve))
+    return len(primary), np.asarray(picked, dtype=np.int64)
 
 
 def _render(snap, prep, f, short, picked, scores, components) -> list[Suggestion]:
@@ -505,19 +542,62 @@ def _render(snap, prep, f, short, picked, scores, components) -> list[Suggestion
     return out
 
 
-def _affected(changes: ChangeSet, prep: _Prepared, pool: CandidatePool, settings: Settings) -> bool:
-    """Could the changed places alter this pool? (See the module docstring.)"""
-    if changes.touched.intersection(pool.window):
-        return True
-    if not len(changes.fresh):
-        return False
-    f = _feasible(changes.fresh, prep, settings)
-    if not len(f.rows):
-        return False
-    if pool.floor is None:
-        return True
-    scores, _ = _full_scores(changes.fresh, prep, f, np.arange(len(f.rows)), settings)
-    return bool((scores >= pool.floor - _SCORE_EPS).any())
+class _Outcome:
+    SAME = "same"  # nothing changed near the candidate
+    REFRESHED = "refreshed"  # known places changed, the picks did not
+    MERGED = "merged"  # the picks changed; they are explained again
+    RECOMPUTE = "recompute"  # too many known places went: compute anew
+
+
+def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: CandidatePool, params: BatchParams,
+           settings: Settings) -> tuple[str, CandidatePool | None]:
+    """The previous pool with the changed places taken out and merged in (see the module docstring)."""
+    kept = [(pid, score) for pid, score in prev.known if pid not in changes.touched]
+    fresh: list[tuple[str, float]] = []
+    if len(changes.fresh):
+        f = _feasible(changes.fresh, prep, settings)
+        if len(f.rows):
+            scores, _ = _full_scores(changes.fresh, prep, f, np.arange(len(f.rows)), settings)
+            beat = scores > prev.floor if prev.floor is not None else np.ones(len(scores), dtype=bool)
+            fresh = [(str(changes.fresh.ids[row]), float(score)) for row, score in zip(f.rows[beat], scores[beat])]
+    if len(kept) == len(prev.known) and not fresh:
+        return _Outcome.SAME, None
+
+    # Best first, equal scores by id: the order a full run gives them.
+    merged = sorted(kept + fresh, key=lambda pair: (-pair[1], pair[0]))
+    if prev.floor is None:
+        exact = len(merged)
+    else:
+        # A place never kept may tie with the floor and sort before an entry at it.
+        exact = sum(1 for _, score in merged if score > prev.floor)
+        if exact < params.window:
+            return _Outcome.RECOMPUTE, None
+    depth = params.depth
+    floor = prev.floor
+    if len(merged) > depth:
+        floor = merged[depth - 1][1]
+    known = tuple(merged[:depth])
+
+    window = merged[:params.window] if prev.floor is not None else merged
+    scores = np.array([score for _, score in window], dtype=np.float64)
+    rows = np.array([snap.row_of[pid] for pid, _ in window], dtype=np.int64)
+    n_primary, picks = _pick(np.arange(len(window)), scores, snap.features.title_key[rows], params)
+    picked = tuple(window[k][0] for k in picks)
+    if picked == prev.picked and n_primary == prev.n_primary and not changes.touched.intersection(picked):
+        return _Outcome.REFRESHED, CandidatePool(candidate_id=prev.candidate_id, entries=[], n_primary=n_primary,
+                                                 known=known, floor=floor, picked=picked)
+
+    pick_rows = rows[picks]
+    ev = evaluate(_region_table(snap.table, pick_rows), prep.profile, settings)
+    if not ev.feasible.all():  # cannot happen while scores stay put; be safe, not sorry
+        return _Outcome.RECOMPUTE, None
+    everything = np.arange(len(pick_rows))
+    f = _Feasible(rows=pick_rows, local=everything, ev=ev, sims=snap.vectors[pick_rows] @ prep.vectors.query,
+                  n_signals=ev.n_signals)
+    _, components = _full_scores(snap, prep, f, everything, settings)
+    entries = _render(snap, prep, f, everything, everything, scores[picks], components)
+    return _Outcome.MERGED, CandidatePool(candidate_id=prev.candidate_id, entries=entries, n_primary=n_primary,
+                                          known=known, floor=floor, picked=picked)
 
 
 # --------------------------------------------------------------------------------------
@@ -537,8 +617,8 @@ def process_partition(
     """Pools for one partition of candidates; never raises for one bad candidate.
 
     Tasks without vectors are embedded with ``encoder`` (one batched call). A task
-    with ``previous`` is reused when ``changes`` shows nothing that could alter it;
-    without ``changes`` every candidate is computed. A candidate that fails is
+    with ``previous`` is kept, or ``changes`` merged into it, when that is exact
+    (see the module docstring); without ``changes`` every candidate is computed. A candidate that fails is
     recorded in ``failures`` with the reason, and logged with its id.
     """
     settings = settings or get_settings()
@@ -562,12 +642,20 @@ def process_partition(
         try:
             vectors = task.vectors or result.embedded[task.key]
             prep = _Prepared(task.candidate, Profile.from_candidate(task.candidate, columns, settings), vectors)
-            if task.previous is not None and changes is not None and not _affected(changes, prep, task.previous,
-                                                                                   settings):
-                result.reused.append(task.key)
-                _tick(on_candidate)
-            else:
+            outcome, pool = _Outcome.RECOMPUTE, None
+            if task.previous is not None and changes is not None:
+                outcome, pool = _merge(snapshot, changes, prep, task.previous, params, settings)
+            if outcome == _Outcome.RECOMPUTE:
                 todo.append((task, prep))
+                continue
+            if outcome == _Outcome.SAME:
+                result.reused.append(task.key)
+            elif outcome == _Outcome.REFRESHED:
+                result.refreshed[task.key] = pool
+            else:
+                result.pools[task.key] = pool
+                result.merged.add(task.key)
+            _tick(on_candidate)
         except Exception as exc:  # one candidate must never stop the run
             _fail(result, task, exc)
             _tick(on_candidate)

@@ -84,7 +84,7 @@ LOCK_NAME = "rematch"
 REBUILD_FRACTION = 0.5
 # Ids per IN (...) query: below SQLite's old 999-parameter limit.
 CHUNK = 900
-STORE_VERSION = 1
+STORE_VERSION = 2
 
 
 class RematchBusy(RuntimeError):
@@ -136,6 +136,7 @@ class RunSummary:
     resumed: bool = False
     candidates: int = 0
     computed: int = 0
+    merged: int = 0
     reused: int = 0
     skipped: int = 0
     partitions: int = 0
@@ -154,7 +155,8 @@ class RunSummary:
         a, p, d, t = self.allocation, self.places, self.digest, self.timings
         lines = [
             f"rematch {self.run_id}: {self.status}" + (" (resumed)" if self.resumed else ""),
-            f"  candidates: {self.candidates:,} ({self.computed:,} computed, {self.reused:,} unchanged, "
+            f"  candidates: {self.candidates:,} ({self.computed:,} computed, {self.merged:,} merged, "
+            f"{self.reused:,} unchanged, "
             f"{self.skipped:,} skipped)",
             f"  partitions: {self.partitions:,} ({self.partitions_resumed:,} already done before this start)",
             f"  places: {p.get('open', 0):,} open; {p.get('added', 0):,} new, {p.get('changed', 0):,} changed, "
@@ -445,7 +447,7 @@ def _params_key(options: RematchOptions, settings: Settings, encoder: Encoder) -
     """Everything besides the data that decides a pool."""
     return {"top": options.top, "reserve": options.reserve, "model_id": encoder.model_id,
             "weights": asdict(settings.weights), "default_max_travel_km": settings.default_max_travel_km,
-            "travel_signal_fraction": settings.travel_signal_fraction, "format": 1}
+            "travel_signal_fraction": settings.travel_signal_fraction, "format": 2}
 
 
 def _text_hash(model_id: str, candidate: Candidate) -> str:
@@ -640,7 +642,7 @@ class Rematch:
         summary.partitions_resumed = len(done)
         todo = [i for i in range(len(bounds)) if i not in done]
         bar = _progress_bar(self.options.progress, n_candidates, run.id, _handled(totals))
-        bar_counts = Counter({k: totals.get(k, 0) for k in ("computed", "reused", "skipped")})
+        bar_counts = Counter({k: totals.get(k, 0) for k in ("computed", "merged", "reused", "skipped")})
 
         def finished(part: int, tasks_skipped: dict[int, str], result: batch.PartitionResult) -> None:
             counts = self._store_partition(run.id, part, tasks_skipped, result, last_run_id)
@@ -648,7 +650,8 @@ class Rematch:
             bar_counts.update(counts)
             if bar is not None:
                 bar.update(_handled(counts))
-                bar.set_postfix(computed=bar_counts["computed"], unchanged=bar_counts["reused"],
+                bar.set_postfix(computed=bar_counts["computed"], merged=bar_counts["merged"],
+                                unchanged=bar_counts["reused"],
                                 skipped=bar_counts["skipped"], refresh=False)
             if self._progress is not None:
                 self._progress(part, dict(counts))
@@ -668,10 +671,11 @@ class Rematch:
             if bar is not None:
                 bar.close()
         summary.computed = totals["computed"]
+        summary.merged = totals["merged"]
         summary.reused = totals["reused"]
         summary.skipped = totals["skipped"]
         summary.embedded_candidates = totals["embedded"]
-        summary.candidates = summary.computed + summary.reused + summary.skipped
+        summary.candidates = summary.computed + summary.merged + summary.reused + summary.skipped
 
     def _pool(self, run, todo, bounds, snapshot, changes, last_run_id, workers, finished) -> None:
         _WORKER.update(snapshot=snapshot, params=self.params, settings=self.settings, encoder=self.encoder,
@@ -708,7 +712,8 @@ class Rematch:
             pks = [r.pk for r in rows]
             previous = _latest_committed(session, pks, (
                 RematchResult.id, RematchResult.run_id, RematchResult.checked_run_id, RematchResult.fingerprint,
-                RematchResult.window, RematchResult.floor, RematchResult.n_primary)) if incremental else {}
+                RematchResult.window, RematchResult.floor, RematchResult.n_primary,
+                RematchResult.ranking)) if incremental else {}
             stored = {}
             for start in range(0, len(pks), CHUNK):
                 for v in session.execute(select(CandidateVectorRow)
@@ -742,7 +747,8 @@ class Rematch:
             p = previous.get(r.pk)
             if p is not None and p.fingerprint == fingerprint and p.checked_run_id == last_run_id:
                 prev = batch.CandidatePool(candidate_id=candidate.id, entries=[], n_primary=p.n_primary,
-                                           window=tuple(p.window), floor=p.floor)
+                                           known=tuple((pid, score) for pid, score in p.window), floor=p.floor,
+                                           picked=tuple(pid for pid, _ in p.ranking))
             task = batch.CandidateTask(key=r.pk, candidate=candidate, vectors=vectors, previous=prev)
             task.fingerprint = fingerprint  # type: ignore[attr-defined]
             task.text_hash = text_hash  # type: ignore[attr-defined]
@@ -756,8 +762,7 @@ class Rematch:
                          last_run_id: str | None) -> dict[str, int]:
         meta = self._task_meta.pop(part, {})
         failures = {**skipped, **{k: v for k, v in result.failures.items()}}
-        counts = {"computed": len(result.pools), "reused": len(result.reused), "skipped": len(failures),
-                  "embedded": len(result.embedded)}
+        counts = {**result.counts, "skipped": len(failures)}
         with self.db.write() as tx:
             # Erased while we worked: their rows would fail the foreign key.
             alive = set(tx.execute(select(CandidateRow.pk).where(
@@ -769,7 +774,7 @@ class Rematch:
                 fingerprint = meta[pk][0]
                 rows.append(RematchResult(
                     run_id=run_id, candidate_pk=pk, checked_run_id=run_id, fingerprint=fingerprint,
-                    n_primary=pool.n_primary, floor=pool.floor, window=list(pool.window),
+                    n_primary=pool.n_primary, floor=pool.floor, window=[list(k) for k in pool.known],
                     ranking=[[pid, score] for pid, score in pool.ranking],
                     entries=[s.model_dump(mode="json") for s in pool.entries], picks=None))
             tx.add_all(rows)
@@ -777,6 +782,14 @@ class Rematch:
             for start in range(0, len(reused_rows), CHUNK):
                 tx.execute(update(RematchResult).where(RematchResult.id.in_(reused_rows[start:start + CHUNK]))
                            .values(checked_run_id=run_id))
+            # Same picks, other known places: the served row stays, its known list moves on.
+            # (Should this run die, checked_run_id no longer names the last committed run,
+            # so the next run computes these candidates anew.)
+            refreshed = [{"id": meta[pk][2], "checked_run_id": run_id, "floor": pool.floor,
+                          "window": [list(k) for k in pool.known]}
+                         for pk, pool in result.refreshed.items() if pk in alive and meta[pk][2] is not None]
+            for start in range(0, len(refreshed), 5000):
+                tx.execute(update(RematchResult), refreshed[start:start + 5000])
             tx.add_all([RematchFailure(run_id=run_id, candidate_pk=pk, reason=reason[:2000])
                         for pk, reason in failures.items() if pk in alive])
             for pk, vec in result.embedded.items():
@@ -875,7 +888,8 @@ class Rematch:
             r.status = "committed"
             r.committed_at = utcnow()
             r.heartbeat_at = r.committed_at
-            r.counts = {"candidates": summary.candidates, "computed": summary.computed, "reused": summary.reused,
+            r.counts = {"candidates": summary.candidates, "computed": summary.computed, "merged": summary.merged,
+                        "reused": summary.reused,
                         "skipped": summary.skipped, "embedded_candidates": summary.embedded_candidates,
                         "places": summary.places}
             r.summary = {"allocation": summary.allocation, "digest": summary.digest, "resumed": summary.resumed}
@@ -1024,7 +1038,7 @@ class Rematch:
 
 
 def _handled(counts) -> int:
-    return int(counts.get("computed", 0) + counts.get("reused", 0) + counts.get("skipped", 0))
+    return int(sum(counts.get(k, 0) for k in ("computed", "merged", "reused", "skipped")))
 
 
 def digest_dir(state_dir: Path) -> Path:

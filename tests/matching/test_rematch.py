@@ -59,9 +59,12 @@ def snapshot_of(placements, encoder) -> PlaceSnapshot:
     return PlaceSnapshot.build(placements, vectors, [f"v-{p.id}" for p in placements])
 
 
-def test_pools_equal_the_live_matcher(encoder):
+def test_pools_equal_the_live_matcher(encoder, monkeypatch):
     ps = places(300)
     cs = candidates(30)
+    # The batch scores every feasible place; so does the live list when its
+    # shortlist is allowed to hold them all.
+    monkeypatch.setattr("matching.matcher.SHORTLIST_MIN", 10_000)
     matcher = Matcher(encoder=encoder, index_backend="flat").fit(ps)
     snap = snapshot_of(ps, encoder)
     result = process_partition(snap, [CandidateTask(c.id, c) for c in cs], BatchParams(top=5, reserve=5),
@@ -88,32 +91,81 @@ def test_region_holds_every_place_within_reach():
         assert set(np.flatnonzero(dist <= km).tolist()) <= rows
 
 
-def test_incremental_reuse_equals_a_full_recompute(encoder):
-    """Places added, closed and changed: reused pools are exactly what a full run gives."""
+def _change(ps, encoder, closed_rows, changed_rows, n_added, seed):
+    """The places after closing, changing and adding some, and the ChangeSet a driver passes."""
+    closed = {ps[i].id for i in closed_rows}
+    changed = [ps[i].model_copy(update={"description": "Heel ander werk met dieren."}) for i in changed_rows]
+    added = places(n_added, seed=seed, prefix=f"new{seed}")
+    changed_ids = {p.id for p in changed}
+    after = [p for p in ps if p.id not in closed and p.id not in changed_ids] + changed + added
+    snap = snapshot_of(after, encoder)
+    fresh_ids = changed_ids | {p.id for p in added}
+    fresh = snap.take(np.sort(np.array([snap.row_of[pid] for pid in fresh_ids], dtype=np.int64)))
+    return after, snap, ChangeSet(touched=frozenset(closed | changed_ids), fresh=fresh)
+
+
+def _served(result, previous, key):
+    """What a driver serves after a partition: a new pool, or the previous entries."""
+    if key in result.pools:
+        return result.pools[key]
+    return previous[key]
+
+
+def test_incremental_runs_equal_a_full_recompute(encoder):
+    """Night after night of places added, closed and changed: every candidate's list,
+    kept, merged or recomputed, is exactly what a full run gives."""
     ps = places(400, seed=5)
     cs = candidates(60, seed=6)
     params = BatchParams(top=5, reserve=5)
-    snap = snapshot_of(ps, encoder)
-    first = process_partition(snap, [CandidateTask(c.id, c) for c in cs], params, encoder=encoder)
-
-    closed = {ps[0].id, ps[200].id}
-    changed = [ps[i].model_copy(update={"description": "Heel ander werk met dieren."}) for i in (5, 301)]
-    added = places(3, seed=9, prefix="new")
-    after = [p for p in ps if p.id not in closed and p.id not in {q.id for q in changed}] + changed + added
-    snap2 = snapshot_of(after, encoder)
-    fresh_ids = {p.id for p in changed} | {p.id for p in added}
-    fresh = snap2.take(np.sort([snap2.row_of[pid] for pid in fresh_ids]))
-    changes = ChangeSet(touched=frozenset(closed | {p.id for p in changed}), fresh=fresh)
-
     vectors = embed_candidates(encoder, cs)
-    tasks = [CandidateTask(c.id, c, v, previous=first.pools[c.id]) for c, v in zip(cs, vectors)]
-    incremental = process_partition(snap2, tasks, params, changes=changes)
-    full = process_partition(snap2, [CandidateTask(c.id, c, v) for c, v in zip(cs, vectors)], params)
-    assert incremental.reused, "some candidates are far from every change"
-    assert incremental.pools, "and some are near one"
-    for c in cs:
-        pool = incremental.pools.get(c.id) or first.pools[c.id]
-        assert [s.model_dump() for s in pool.entries] == [s.model_dump() for s in full.pools[c.id].entries], c.id
+    snap = snapshot_of(ps, encoder)
+    pools = process_partition(snap, [CandidateTask(c.id, c, v) for c, v in zip(cs, vectors)], params).pools
+    outcomes = {"merged": 0, "refreshed": 0, "reused": 0, "computed": 0}
+    rng = np.random.default_rng(3)
+    for night in range(4):
+        rows = rng.choice(len(ps), size=8, replace=False)
+        ps, snap, changes = _change(ps, encoder, rows[:4], rows[4:], 4, seed=20 + night)
+        tasks = [CandidateTask(c.id, c, v, previous=pools[c.id]) for c, v in zip(cs, vectors)]
+        incremental = process_partition(snap, tasks, params, changes=changes)
+        full = process_partition(snap, [CandidateTask(c.id, c, v) for c, v in zip(cs, vectors)], params)
+        counts = incremental.counts
+        outcomes["merged"] += len(incremental.merged)
+        outcomes["refreshed"] += len(incremental.refreshed)
+        outcomes["reused"] += counts["reused"]
+        outcomes["computed"] += counts["computed"]
+        for c in cs:
+            served = _served(incremental, pools, c.id)
+            assert [s.model_dump() for s in served.entries] == [s.model_dump() for s in full.pools[c.id].entries], \
+                (night, c.id)
+            pool = incremental.pools.get(c.id) or incremental.refreshed.get(c.id) or pools[c.id]
+            # The known list a merge leaves is the full run's, as deep as it is exact.
+            exact = [k for k in pool.known if pool.floor is None or k[1] > pool.floor]
+            assert exact == list(full.pools[c.id].known[:len(exact)]), (night, c.id)
+            if c.id in incremental.refreshed:
+                pool = incremental.refreshed[c.id]
+                pool.entries = pools[c.id].entries
+            pools[c.id] = pool
+    # Every path was taken, and most candidates needed no full recompute.
+    assert outcomes["merged"] and outcomes["refreshed"] and outcomes["reused"]
+    assert outcomes["computed"] < outcomes["merged"] + outcomes["refreshed"] + outcomes["reused"]
+
+
+def test_a_pool_whose_known_places_ran_out_is_computed_anew(encoder):
+    ps = places(400, seed=5)
+    c = candidates(1, seed=6)[0].model_copy(update={"max_travel_km": 60.0})
+    params = BatchParams(top=3, reserve=2)
+    [v] = embed_candidates(encoder, [c])
+    snap = snapshot_of(ps, encoder)
+    first = process_partition(snap, [CandidateTask(c.id, c, v)], params).pools[c.id]
+    assert first.floor is not None and len(first.known) == params.depth
+    # Close all but a few of the places it knew: fewer than the picks' window stay exact.
+    gone = {pid for pid, _ in first.known[: params.depth - params.window + 1]}
+    rows = [i for i, p in enumerate(ps) if p.id in gone]
+    after, snap2, changes = _change(ps, encoder, rows, [], 0, seed=40)
+    result = process_partition(snap2, [CandidateTask(c.id, c, v, previous=first)], params, changes=changes)
+    assert result.counts["computed"] == 1 and not result.merged
+    full = process_partition(snap2, [CandidateTask(c.id, c, v)], params).pools[c.id]
+    assert [s.model_dump() for s in result.pools[c.id].entries] == [s.model_dump() for s in full.entries]
 
 
 def test_one_bad_candidate_is_skipped_and_logged(encoder, caplog):
