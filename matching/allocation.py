@@ -44,7 +44,7 @@ def contention_text(others: int, positions: int) -> str:
     """What a coach reads next to a place: how many other candidates got it too."""
     plaats = "1 plaats" if positions == 1 else f"{positions} plaatsen"
     if others <= 0:
-        return f"{plaats}; alleen aan deze kandidaat voorgesteld"
+        return f"{plaats}; bij geen andere kandidaat voorgesteld"
     kandidaten = "kandidaat" if others == 1 else "kandidaten"
     return f"{plaats}; ook voorgesteld bij nog {others} andere {kandidaten}"
 

@@ -1,13 +1,14 @@
-"""What every request needs: the database, the matching engine, the settings."""
+"""What every request needs: the database, the matching engine, the settings, the nightly counts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request
 
 from matching.settings import Settings
+from service.contention import ContentionBoard
 from service.db import Database
 from service.engine import Engine
 
@@ -17,6 +18,7 @@ class AppContext:
     db: Database
     engine: Engine
     settings: Settings
+    contention: ContentionBoard = field(default_factory=ContentionBoard)
 
 
 def get_ctx(request: Request) -> AppContext:

@@ -63,6 +63,9 @@ class Engine:
     def __len__(self) -> int:
         return len(self.matcher)
 
+    def placement(self, placement_id: str) -> Placement | None:
+        return self.matcher.get(placement_id)
+
     def apply(self, placement: Placement) -> None:
         """Bring the matcher in line with a committed place; call in commit order."""
         try:

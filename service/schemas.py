@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from matching.models import Candidate, EducationLevel, Id, Placement, Suggestion
+from matching.models import Candidate, CandidateSuggestions, EducationLevel, Id, Placement, Suggestion
 from service import examples
 
 # Earliest and latest dates the service accepts: date arithmetic on the timeline
@@ -415,22 +415,30 @@ class ErrorResponse(Closed):
 class Contention(Closed):
     """How contested a place is in the newest nightly run."""
 
-    candidates: int = Field(description="on how many candidates' lists the place is")
+    candidates: int = Field(description="how many candidates it is suggested to, this one included")
     others: int = Field(description="how many other candidates that is")
     positions: int
     scarce: bool = Field(description="more candidates than positions")
     text: str = Field(description='Dutch, e.g. "1 plaats; ook voorgesteld bij nog 6 andere kandidaten"')
 
 
-class NightlySuggestion(Suggestion):
-    contention: Contention | None = None
+class ContestedSuggestion(Suggestion):
+    contention: Contention | None = Field(
+        default=None, description="how contested the place is in the newest nightly run; absent before the first run")
+
+
+class LiveSuggestions(CandidateSuggestions):
+    """The contract's suggestions, each place with how contested it is in the nightly lists."""
+
+    suggestions: list[ContestedSuggestion]
+    nightly_run_id: str | None = Field(default=None, description="the nightly run the contention comes from")
 
 
 class NightlyList(Closed):
     candidate_id: str
     run_id: str | None = Field(description="the committed run the list comes from; null before the first run")
     run_at: datetime | None = None
-    suggestions: list[NightlySuggestion]
+    suggestions: list[ContestedSuggestion]
 
 
 class DigestRun(Closed):

@@ -33,7 +33,7 @@ from service.schemas import (
     DigestRun,
     IdPath,
     NightlyList,
-    NightlySuggestion,
+    ContestedSuggestion,
     RematchRunList,
     RematchRunOut,
 )
@@ -119,7 +119,7 @@ def nightly(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> NightlyList:
         n, positions = exposures.get(entry["placement_id"], [1, 1])
         contention = Contention(candidates=n, others=max(n - 1, 0), positions=positions, scarce=n > positions,
                                 text=contention_text(n - 1, positions))
-        suggestions.append(NightlySuggestion.model_validate({**entry, "rank": rank, "contention": contention}))
+        suggestions.append(ContestedSuggestion.model_validate({**entry, "rank": rank, "contention": contention}))
     return NightlyList(candidate_id=candidate_id, run_id=run.id if run else None,
                        run_at=run.committed_at if run else None, suggestions=suggestions)
 

@@ -2,8 +2,9 @@
 
 The answer is the contract's suggestion object, explanations included. Places
 the coach set aside (feedback not_relevant, rejected_by_employer, withdrawn;
-undo brings them back) are left out. What was served, and to whom, goes into
-the candidate's dossier.
+undo brings them back) are left out. Each place says how contested it is in
+the newest nightly run ("nog 6 andere kandidaten"), a field the contract allows
+adding. What was served, and to whom, goes into the candidate's dossier.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from matching.models import CandidateSuggestions, PlacementKind
+from matching.models import PlacementKind
 from service import events, examples
 from service.auth import Principal, role
 from service.context import Ctx
 from service.errors import documented
 from service.records import candidate_body, candidate_row, not_found
-from service.schemas import HIDING_CODES, IdPath
+from service.schemas import HIDING_CODES, IdPath, LiveSuggestions
 from service.tables import CandidateRow, FeedbackRow
 
 router = APIRouter(prefix="/v1", tags=["suggestions"])
@@ -29,7 +30,7 @@ EXCLUDED_SHOWN = 5
 
 @router.get(
     "/candidates/{candidate_id}/suggestions",
-    response_model=CandidateSuggestions,
+    response_model=LiveSuggestions,
     response_model_exclude_none=True,
     responses={**documented(401, 403, 404, 422),
                200: {"content": {"application/json": {"example": examples.SUGGESTIONS}}}},
@@ -42,7 +43,7 @@ def suggestions(
     explain_excluded: Annotated[bool, Query(
         description=f"Also the {EXCLUDED_SHOWN} best places a limit rules out, with the items that rule them out"
     )] = False,
-) -> CandidateSuggestions:
+) -> LiveSuggestions:
     # Read, then rank outside any transaction, then record: ranking can take a
     # while and must not hold the database's write lock.
     with ctx.db.read() as session:
@@ -57,6 +58,13 @@ def suggestions(
     result = ctx.engine.suggest(candidate, top=top, kinds=kind, explain_excluded=EXCLUDED_SHOWN if explain_excluded
                                 else 0, hidden=hidden)
 
+    places = []
+    for s in result.suggestions:
+        placement = ctx.engine.placement(s.placement_id)
+        places.append((s.placement_id, placement.positions if placement is not None else 1))
+    with ctx.db.read() as session:
+        run_id, contention = ctx.contention.for_places(session, pk, places)
+
     with ctx.db.write() as tx:
         if tx.execute(select(CandidateRow.pk).where(CandidateRow.pk == pk)).first() is None:
             raise not_found("candidate")  # erased while we were ranking
@@ -70,4 +78,6 @@ def suggestions(
              "suggestions": served, "hidden": sorted(hidden),
              "excluded": [e.placement_id for e in result.excluded or []]},
         )
-    return result
+    return LiveSuggestions(
+        candidate_id=result.candidate_id, excluded=result.excluded, nightly_run_id=run_id,
+        suggestions=[{**s.model_dump(), "contention": contention.get(s.placement_id)} for s in result.suggestions])

@@ -55,4 +55,4 @@ def test_quota_and_texts():
     assert quota_for(2, 2.5) == 5
     assert contention_text(6, 1) == "1 plaats; ook voorgesteld bij nog 6 andere kandidaten"
     assert contention_text(1, 2) == "2 plaatsen; ook voorgesteld bij nog 1 andere kandidaat"
-    assert contention_text(0, 1) == "1 plaats; alleen aan deze kandidaat voorgesteld"
+    assert contention_text(0, 1) == "1 plaats; bij geen andere kandidaat voorgesteld"

@@ -231,6 +231,8 @@ def test_scarce_places_are_spread_and_coaches_see_the_contention(world, settings
     for i in range(6):
         post_candidate(world, id=f"c-{i}", wishes={"kinds": ["werkervaringsplek"], "hours_per_week": 24,
                                                     "text": "Graag met gasten werken"})
+    live = world.client.get("/v1/candidates/c-0/suggestions", headers=world.h("coach")).json()
+    assert all("contention" not in s for s in live["suggestions"]), "no nightly run yet"
     unlimited = rematch(world, settings, exposure_factor=100.0)
     assert unlimited.allocation["max_exposure_before"] == 6
     entry = next(s for s in nightly(world, "c-0")["suggestions"] if s["placement_id"] == "p-wep")
@@ -246,6 +248,12 @@ def test_scarce_places_are_spread_and_coaches_see_the_contention(world, settings
     assert all(len(ids(nightly(world, f"c-{i}"))) == 3 for i in range(6))  # nobody's list shrinks
     entry = next(s for s in nightly(world, f"c-{holders[0]}")["suggestions"] if s["placement_id"] == "p-wep")
     assert entry["contention"]["text"] == "1 plaats; ook voorgesteld bij nog 1 andere kandidaat"
+    # The live list says the same, for the holder and for one who lost the place.
+    for i, others in ((holders[0], 1), (next(i for i in range(6) if i not in holders), 2)):
+        live = world.client.get(f"/v1/candidates/c-{i}/suggestions", headers=world.h("coach")).json()
+        entry = next(s for s in live["suggestions"] if s["placement_id"] == "p-wep")
+        assert entry["contention"]["others"] == others and live["nightly_run_id"] == spread.run_id
+        assert entry["contention"]["scarce"] is True
     # The candidates who lost it are told why.
     digest = world.client.get("/v1/coach/digest", headers=world.h("coach")).json()["runs"][0]
     reasons = {e["reason"] for c in digest["candidates"] for e in c["dropped"] if e["placement_id"] == "p-wep"}
