@@ -8,7 +8,9 @@ Data comes from `spoormatch generate` and goes into a fresh SQLite database
 2. the baseline: a bare FAISS exact top-10 search (IndexFlatIP, all cores) of the
    same candidate vectors against the same place vectors;
 3. 1% of the places change (a third closed, a third edited, a third new), then a
-   second run: wall time as a ratio to the first.
+   second run: wall time as a ratio to the first;
+4. with --verify, a third run that computes every candidate anew (--full), and
+   how many candidates' pools the incremental second run got exactly right.
 
 Peak memory is the largest sum, over the run's process and its workers, of the
 proportional set size (PSS: shared pages counted once), sampled every 0.5 s.
@@ -194,6 +196,16 @@ def faiss_baseline(settings, encoder, top: int) -> tuple[float, int]:
     return time.perf_counter() - t, len(queries)
 
 
+def served_pools(db) -> dict[int, list]:
+    """Every candidate's pool (ranked place ids and scores) as served now."""
+    from service.rematch import _latest_committed
+    from service.tables import RematchResult
+
+    with db.read() as session:
+        return {pk: [tuple(pair) for pair in row.ranking]
+                for pk, row in _latest_committed(session, None, (RematchResult.ranking,)).items()}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--candidates", type=int, default=20_000)
@@ -203,6 +215,8 @@ def main() -> None:
     ap.add_argument("--change", type=float, default=0.01, help="share of places changed before run 2")
     ap.add_argument("--work-dir", default=str(REPO / "var" / "bench-rematch"))
     ap.add_argument("--top", type=int, default=10)
+    ap.add_argument("--verify", action="store_true",
+                    help="after run 2, a full run 3: how many incremental pools equal a full recompute")
     ap.add_argument("--encoder", default="tfidf",
                     help="text encoder (default tfidf: the hybrid default embeds 200,000 texts too slowly here)")
     args = ap.parse_args()
@@ -243,6 +257,15 @@ def main() -> None:
         second = run_rematch(db, settings, encoder, options)
         wall2 = time.perf_counter() - t
     print(second.format())
+    verified = None
+    if args.verify:
+        incremental = served_pools(db)
+        third = run_rematch(db, settings, encoder, RematchOptions.from_settings(
+            settings, top=args.top, workers=args.workers, full=True))
+        print(third.format())
+        full = served_pools(db)
+        same = sum(1 for pk, pool in full.items() if incremental.get(pk) == pool)
+        verified = (same, len(full))
     db.dispose()
 
     matching1 = first.timings.get("candidates", 0.0)
@@ -257,8 +280,11 @@ def main() -> None:
     print(f"ratio, candidate phase / FAISS: {matching1 / bare:.2f}x   (whole run 1 / FAISS: {wall1 / bare:.2f}x)")
     print(f"places changed before run 2:    {changes}")
     print(f"run 2 wall time:                {wall2:.1f} s ({second.computed:,} candidates recomputed, "
-          f"{second.reused:,} unchanged); peak memory {gib(mem2.peak)}")
+          f"{second.merged:,} merged, {second.reused:,} unchanged); peak memory {gib(mem2.peak)}")
+    print("run 2 phases:                   " + ", ".join(f"{k} {v:.1f} s" for k, v in second.timings.items()))
     print(f"ratio, run 2 / run 1:           {100 * wall2 / wall1:.1f}%")
+    if verified is not None:
+        print(f"run 2 pools equal to a full recompute: {verified[0]:,} of {verified[1]:,}")
     print(f"allocation, run 1:              most lists per place {a1['max_exposure_before']} -> "
           f"{a1['max_exposure_after']} (one-position places {a1['max_exposure_one_position_before']} -> "
           f"{a1['max_exposure_one_position_after']}), total score {a1['total_score_before']} -> {a1['total_score_after']} "

@@ -132,11 +132,14 @@ def read_catalogue(path: Path) -> FmlCatalogue:
 
 
 @lru_cache(maxsize=4)
-def _load(path: Path) -> FmlCatalogue:
-    return read_catalogue(path)
+def _load(data_dir: str | Path) -> FmlCatalogue:
+    return read_catalogue(Path(data_dir) / "fml" / "fml_items.tsv")
 
 
 def load_catalogue(data_dir: Path | None = None) -> FmlCatalogue:
-    """The FML catalogue from the data folder, read once per process."""
-    data_dir = data_dir or get_settings().data_dir
-    return _load(Path(data_dir) / "fml" / "fml_items.tsv")
+    """The FML catalogue from the data folder, read once per process.
+
+    Cached by the folder as given: validating a place calls this, and the batch
+    validates thousands, so no path is built on the way to the cache.
+    """
+    return _load(data_dir or get_settings().data_dir)

@@ -15,9 +15,11 @@ place within reach, so its list is the exact best by the full score; the two
 agree whenever the shortlist holds the best places, which it nearly always does.
 
 Speed comes from geography: a place beyond ``max_travel_km`` is never
-suggested, so each candidate is compared only with the places in a latitude
-band (a binary search on the snapshot, sorted by latitude) and longitude window
-around home, instead of with every place in the country.
+suggested, so each candidate is compared only with the places in a box around
+home, instead of with every place in the country. The snapshot is sorted by
+bands of latitude (``_CELL_DEGREES`` high) and by longitude within a band, so
+the box is one contiguous run of rows per band, found by binary search; a
+block of neighbouring candidates shares one matrix product per run.
 
 Incremental runs. A pool keeps ``known``: the best ``BatchParams.depth``
 places it scored, with their scores (twice as deep as a pick can come from;
@@ -51,7 +53,7 @@ from matching import explain
 from matching.constraints import SIGNAL, Columns, PlacementTable, Profile, evaluate, explain_row
 from matching.encoders import Encoder
 from matching.fml import load_catalogue
-from matching.models import Candidate, Placement, Suggestion
+from matching.models import Candidate, Location, Placement, Suggestion
 from matching.scoring import (
     PlacementFeatures,
     candidate_text,
@@ -69,6 +71,10 @@ from matching.settings import Settings, get_settings
 log = logging.getLogger(__name__)
 
 # One degree of latitude in km, and a margin so the box always holds the circle.
+# Rows are sorted by latitude band of this height, then by longitude.
+_CELL_DEGREES = 0.2
+# Places kept ready for explanations per process (see PlaceSnapshot.placement_for_text).
+_TEXT_CACHE = 8192
 _KM_PER_DEGREE = 111.0
 _BOX_MARGIN = 1.02
 # Diversity looks at most this many times the list length ahead (see scoring.diversify).
@@ -111,8 +117,8 @@ class BatchParams:
 class PlaceSnapshot:
     """The open places of one run: constraint columns, scoring features, vectors.
 
-    Rows are sorted by latitude so a candidate's travel radius is one binary
-    search away. Places are kept as their contract JSON and validated only when
+    Rows are sorted by latitude band, then longitude (:func:`_geo_key`), so a
+    candidate's travel radius is a few binary searches away. Places are kept as their contract JSON and validated only when
     one is rendered into a suggestion: a run renders a small share of them.
     Picklable (for process pools and distributed workers); :meth:`without_vectors`
     gives the light part to store beside a saved vector index.
@@ -134,15 +140,17 @@ class PlaceSnapshot:
         self._index()
 
     def _index(self) -> None:
+        self.key = geo_key(self.table.lat, self.table.lon)
         n = len(self.ids)
         self.id_rank = np.empty(n, dtype=np.int64)
         self.id_rank[np.argsort(self.ids, kind="stable")] = np.arange(n)
         self.row_of = {pid: i for i, pid in enumerate(self.ids)}
         self._placements: dict[int, Placement] = {}
+        self._for_text: dict[int, Placement] = {}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)
-        for key in ("row_of", "_placements", "id_rank"):
+        for key in ("row_of", "_placements", "_for_text", "id_rank", "key"):
             state.pop(key, None)
         return state
 
@@ -165,8 +173,8 @@ class PlaceSnapshot:
         """A snapshot of ``placements``; ``vectors`` aligned with them (or None, to attach later)."""
         placements = list(placements)
         columns = columns or Columns.from_catalogue(load_catalogue())
-        lat = np.array([p.location.coords[0] for p in placements], dtype=np.float64)
-        order = np.argsort(lat, kind="stable")
+        coords = np.array([p.location.coords for p in placements], dtype=np.float64).reshape(-1, 2)
+        order = np.argsort(geo_key(coords[:, 0], coords[:, 1]), kind="stable")
         placements = [placements[i] for i in order]
         if vectors is not None:
             vectors = np.ascontiguousarray(np.asarray(vectors, dtype=np.float32)[order])
@@ -186,7 +194,7 @@ class PlaceSnapshot:
         return snap
 
     def take(self, rows: np.ndarray) -> "PlaceSnapshot":
-        """The given rows (sorted by latitude already if ``rows`` ascend)."""
+        """The given rows (in the snapshot's order if ``rows`` ascend)."""
         rows = np.asarray(rows, dtype=np.int64)
         return PlaceSnapshot(
             ids=self.ids[rows], versions=self.versions[rows], bodies=[self.bodies[i] for i in rows],
@@ -204,8 +212,7 @@ class PlaceSnapshot:
             return self.take(np.flatnonzero(keep))
         fresh = PlaceSnapshot.build(added, added_vectors, added_versions, self.similarity_range, self.table.columns)
         kept = self.take(np.flatnonzero(keep))
-        lat = np.concatenate([kept.table.lat, fresh.table.lat])
-        order = np.argsort(lat, kind="stable")
+        order = np.argsort(np.concatenate([kept.key, fresh.key]), kind="stable")
         both_vectors = None
         if kept.vectors is not None and fresh.vectors is not None:
             both_vectors = np.concatenate([kept.vectors, fresh.vectors])[order]
@@ -235,6 +242,7 @@ class PlaceSnapshot:
         return full
 
     def placement(self, row: int) -> Placement:
+        """The place of ``row``, validated (coordinates resolved and all)."""
         row = int(row)
         p = self._placements.get(row)
         if p is None:
@@ -242,21 +250,64 @@ class PlaceSnapshot:
             self._placements[row] = p
         return p
 
+    def placement_for_text(self, row: int) -> Placement:
+        """The place of ``row`` for explanations: its fields as stored, not validated again.
+
+        The bodies are dumps of places validated when the snapshot was built, so
+        this is what pydantic's ``model_construct`` is for; validating again (postcode
+        look-up, FML checks) was a third of the time a run spent per candidate.
+        Not for anything that needs the resolved coordinates: use :meth:`placement`.
+        """
+        row = int(row)
+        p = self._for_text.get(row)
+        if p is None:
+            data = json.loads(self.bodies[row])
+            location = Location.model_construct(**data.pop("location"))
+            p = Placement.model_construct(**data, location=location)
+            if len(self._for_text) >= _TEXT_CACHE:
+                # Neighbouring candidates (a block) share their places; a plain reset
+                # keeps memory bounded without an LRU's bookkeeping.
+                self._for_text.clear()
+            self._for_text[row] = p
+        return p
+
+    def runs(self, lat_lo: float, lat_hi: float, lon_lo: float, lon_hi: float) -> list[tuple[int, int]]:
+        """Row ranges [lo, hi) that hold every place in the box, one per latitude band, ascending."""
+        out = []
+        for cell in range(int(math.floor(lat_lo / _CELL_DEGREES)), int(math.floor(lat_hi / _CELL_DEGREES)) + 1):
+            base = cell * _CELL_KEY
+            lo = int(np.searchsorted(self.key, base + lon_lo + 180.0, side="left"))
+            hi = int(np.searchsorted(self.key, base + lon_hi + 180.0, side="right"))
+            if hi > lo:
+                out.append((lo, hi))
+        return out
+
     def region(self, lat: float, lon: float, km: float) -> np.ndarray:
         """Rows of every place within ``km`` of (lat, lon), and a few just beyond; ascending."""
         if not len(self):
             return np.zeros(0, np.int64)
-        dlat = km * _BOX_MARGIN / _KM_PER_DEGREE
-        lat_col = self.table.lat
-        lo = int(np.searchsorted(lat_col, lat - dlat, side="left"))
-        hi = int(np.searchsorted(lat_col, lat + dlat, side="right"))
-        if lo >= hi:
+        dlat, dlon = _box(lat, km)
+        runs = self.runs(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
+        if not runs:
             return np.zeros(0, np.int64)
-        # The widest longitude span of the circle is at the band's edge nearest a pole.
-        widest = min(abs(lat) + dlat, 89.0)
-        dlon = km * _BOX_MARGIN / (_KM_PER_DEGREE * math.cos(math.radians(widest)))
-        inside = np.abs(self.table.lon[lo:hi] - lon) <= dlon
-        return np.flatnonzero(inside) + lo
+        rows = np.concatenate([np.arange(lo, hi) for lo, hi in runs])
+        return rows[np.abs(self.table.lat[rows] - lat) <= dlat]
+
+
+_CELL_KEY = 1000.0  # more than the 360 degrees of longitude a band spans
+
+
+def geo_key(lat, lon):
+    """The snapshot's sort key (scalars or arrays): latitude band, then longitude."""
+    return np.floor(np.asarray(lat) / _CELL_DEGREES) * _CELL_KEY + (np.asarray(lon) + 180.0)
+
+
+def _box(lat: float, km: float) -> tuple[float, float]:
+    """Half height and half width in degrees of a box that holds a circle of ``km`` around ``lat``."""
+    dlat = km * _BOX_MARGIN / _KM_PER_DEGREE
+    # The widest longitude span of the circle is at the box's edge nearest a pole.
+    widest = min(abs(lat) + dlat, 89.0)
+    return dlat, km * _BOX_MARGIN / (_KM_PER_DEGREE * math.cos(math.radians(widest)))
 
 
 def placement_json(p: Placement) -> str:
@@ -412,18 +463,36 @@ class _Feasible:
     n_signals: np.ndarray  # flagged items per feasible place
 
 
-def _region_table(table: PlacementTable, rows: np.ndarray) -> PlacementTable:
-    """``table.take(rows)`` without copying the id column, which evaluate() never reads."""
-    fields = {name: getattr(table, name)[rows] for name in table.__dataclass_fields__
-              if name not in ("columns", "ids")}
-    return PlacementTable(columns=table.columns, ids=rows, **fields)
+def _region_table(table: PlacementTable, rows: np.ndarray, profile: Profile) -> PlacementTable:
+    """``table.take(rows)`` with only what ``evaluate`` reads for this profile.
+
+    A region holds thousands of places and the table dozens of item columns, of
+    which a candidate limits a few: the other columns stay zero-filled (never
+    read), and the id column is not copied at all.
+    """
+    def gather(matrix: np.ndarray, used: Iterable[int]) -> np.ndarray:
+        used = sorted(set(used))
+        out = np.zeros((len(rows), matrix.shape[1]), dtype=matrix.dtype)
+        if used:
+            out[:, used] = matrix[np.ix_(rows, used)]
+        return out
+
+    return PlacementTable(
+        columns=table.columns, ids=rows,
+        ord_demand=gather(table.ord_demand, (j for j, _ in profile.ord_levels)),
+        cond_stated=gather(table.cond_stated, (j for j, _ in profile.cond_required)),
+        cond_met=gather(table.cond_met, (j for j, _ in profile.cond_required)),
+        cat_present=gather(table.cat_present, (j for j, _ in profile.cat_limited)),
+        bin_present=gather(table.bin_present, profile.bin_limited),
+        **{name: getattr(table, name)[rows] for name in ("hours_per_day", "hours_per_week", "evening", "night",
+                                                         "lat", "lon", "available")})
 
 
 def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings,
               block: "_SimBlock | None" = None) -> _Feasible:
     profile = prep.profile
     region = snap.region(profile.lat, profile.lon, profile.max_travel_km)
-    ev = evaluate(_region_table(snap.table, region), profile, settings)
+    ev = evaluate(_region_table(snap.table, region, profile), profile, settings)
     local = np.flatnonzero(ev.feasible)
     rows = region[local]
     if not len(rows):
@@ -452,31 +521,36 @@ def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.nda
 
 
 class _SimBlock:
-    """Cosines of a block of candidates with every place in their joint latitude band.
+    """Cosines of a block of candidates with every place in their joint box.
 
-    One matrix product over a contiguous slice of the snapshot reads each place
-    vector once per block instead of gathering it once per candidate; for
-    candidates that live close together (the block is sorted by latitude) the
-    joint band is barely wider than one candidate's.
+    One matrix product per run of rows reads each place vector once per block
+    instead of gathering it once per candidate; for candidates that live close
+    together (the block is sorted like the snapshot) the joint box is barely
+    bigger than one candidate's.
     """
 
     def __init__(self, snap: PlaceSnapshot, preps: Sequence[_Prepared]):
-        lats = [p.profile.lat for p in preps]
-        reach = max(p.profile.max_travel_km for p in preps) * _BOX_MARGIN / _KM_PER_DEGREE
-        lat_col = snap.table.lat
-        self.lo = int(np.searchsorted(lat_col, min(lats) - reach, side="left"))
-        hi = int(np.searchsorted(lat_col, max(lats) + reach, side="right"))
+        boxes = [(p.profile.lat, p.profile.lon, *_box(p.profile.lat, p.profile.max_travel_km)) for p in preps]
+        runs = snap.runs(min(b[0] - b[2] for b in boxes), max(b[0] + b[2] for b in boxes),
+                         min(b[1] - b[3] for b in boxes), max(b[1] + b[3] for b in boxes))
         queries = np.stack([p.vectors.query for p in preps]).astype(np.float32, copy=False)
         self.column = {id(p): j for j, p in enumerate(preps)}
-        self.scores = snap.vectors[self.lo:hi] @ queries.T if hi > self.lo else np.zeros((0, len(preps)), np.float32)
+        self.starts = np.array([lo for lo, _ in runs], dtype=np.int64)
+        sizes = [hi - lo for lo, hi in runs]
+        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+        self.scores = np.empty((int(self.offsets[-1]), len(preps)), dtype=np.float32)
+        for (lo, hi), off in zip(runs, self.offsets):
+            np.matmul(snap.vectors[lo:hi], queries.T, out=self.scores[off:off + hi - lo])
 
     def sims(self, prep: _Prepared, rows: np.ndarray) -> np.ndarray:
-        return self.scores[rows - self.lo, self.column[id(prep)]]
+        run = np.searchsorted(self.starts, rows, side="right") - 1
+        return self.scores[self.offsets[run] + rows - self.starts[run], self.column[id(prep)]]
 
 
-# Candidates per matrix product: enough to run at the BLAS's full speed, few enough
-# that their joint band stays narrow and the product's result small.
-SIM_BLOCK = 16
+# Candidates per matrix product: enough to run at the BLAS's full speed (measured: 128 neighbours
+# cost half of what 16 did per candidate), few enough that their joint box stays
+# small and the product's result a few tens of MB.
+SIM_BLOCK = 128
 
 
 def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settings: Settings,
@@ -526,7 +600,7 @@ def _render(snap, prep, f, short, picked, scores, components) -> list[Suggestion
         exp_sims = _calibrate(snap, exp @ snap.vectors[rows].T)
     out = []
     for rank, (k, row) in enumerate(zip(picked, rows), start=1):
-        placement = snap.placement(row)
+        placement = snap.placement_for_text(row)
         local = int(f.local[short[k]])
         items = explain_row(f.ev, local, c, placement, prep.profile.max_travel_km, only=(SIGNAL,))
         comps = {name: round(float(values[k]), 4) for name, values in components.items()}
@@ -588,7 +662,7 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
                                                  known=known, floor=floor, picked=picked)
 
     pick_rows = rows[picks]
-    ev = evaluate(_region_table(snap.table, pick_rows), prep.profile, settings)
+    ev = evaluate(_region_table(snap.table, pick_rows, prep.profile), prep.profile, settings)
     if not ev.feasible.all():  # cannot happen while scores stay put; be safe, not sorry
         return _Outcome.RECOMPUTE, None
     everything = np.arange(len(pick_rows))
@@ -660,7 +734,7 @@ def process_partition(
             _fail(result, task, exc)
             _tick(on_candidate)
 
-    todo.sort(key=lambda tp: tp[1].profile.lat)
+    todo.sort(key=lambda tp: float(geo_key(tp[1].profile.lat, tp[1].profile.lon)))
     for start in range(0, len(todo), SIM_BLOCK):
         chunk = todo[start:start + SIM_BLOCK]
         try:
@@ -708,9 +782,23 @@ def _embed_isolated(encoder: Encoder, tasks: Sequence[CandidateTask],
         return out
 
 
-def partitions(keys: Sequence[Hashable], size: int) -> list[list[Hashable]]:
-    """Consecutive slices of ``size`` keys: stable for the same ordered keys, so a
-    resumed run finds the same partitions."""
+def partitions(keys: Sequence[Hashable], size: int,
+               homes: Sequence[tuple[float, float] | None] | None = None) -> list[list[Hashable]]:
+    """Slices of ``size`` keys; with ``homes`` (lat, lon per key, None if unknown),
+    keys are first put in the snapshot's geographic order.
+
+    Neighbours in one partition share their places: a block's matrix product
+    covers one small box instead of the country, and the explanations of their
+    common places are built once. The same keys and homes give the same
+    partitions, so a resumed run finds them again.
+    """
     if size < 1:
         raise ValueError(f"size: must be at least 1, got {size}")
-    return [list(keys[i:i + size]) for i in range(0, len(keys), size)]
+    keys = list(keys)
+    if homes is not None:
+        if len(homes) != len(keys):
+            raise ValueError(f"homes: {len(homes)} for {len(keys)} keys")
+        order = sorted(range(len(keys)), key=lambda i: (
+            (0, float(geo_key(*homes[i]))) if homes[i] is not None else (1, 0.0), i))
+        keys = [keys[i] for i in order]
+    return [keys[i:i + size] for i in range(0, len(keys), size)]

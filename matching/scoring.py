@@ -89,8 +89,11 @@ class PlacementFeatures:
     # The skills again as a padded (n, k) int64 array of term hashes (0 = none), so
     # the skills component is one vectorised look-up over thousands of places.
     skill_hashes: np.ndarray | None = None
+    sector_hash: np.ndarray | None = None  # int64 term hash of the sector, for the same reason
 
     def __post_init__(self) -> None:
+        if self.sector_hash is None:
+            self.sector_hash = np.array([term_hash(s) for s in self.sector], dtype=np.int64)
         if self.skill_hashes is None:
             width = max((len(s) for s in self.skills), default=0)
             hashes = np.zeros((len(self.skills), width), dtype=np.int64)
@@ -124,6 +127,7 @@ class PlacementFeatures:
             skills=[self.skills[i] for i in rows],
             title_key=self.title_key[rows],
             skill_hashes=self.skill_hashes[rows],
+            sector_hash=self.sector_hash[rows],
         )
 
     @classmethod
@@ -136,6 +140,7 @@ class PlacementFeatures:
             skills=[s for p in parts for s in p.skills],
             title_key=np.concatenate([p.title_key for p in parts]),
             skill_hashes=_stack_padded([p.skill_hashes for p in parts]),
+            sector_hash=np.concatenate([p.sector_hash for p in parts]) if parts else np.zeros(0, np.int64),
         )
 
 
@@ -153,8 +158,8 @@ def wishes_component(candidate: Candidate, feats: PlacementFeatures, rows: np.nd
     else:
         hours = np.ones(len(rows), dtype=np.float32)
     if wishes.sectors:
-        wanted_sectors = {norm_term(s) for s in wishes.sectors}
-        sector = np.fromiter((s in wanted_sectors for s in feats.sector[rows]), dtype=np.float32, count=len(rows))
+        wanted = np.array(sorted({term_hash(norm_term(s)) for s in wishes.sectors}), dtype=np.int64)
+        sector = np.isin(feats.sector_hash[rows], wanted).astype(np.float32)
     else:
         sector = np.ones(len(rows), dtype=np.float32)
     return (0.5 * kind + 0.3 * hours + 0.2 * sector).astype(np.float32)

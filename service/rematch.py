@@ -55,7 +55,7 @@ from matching.embedding_cache import EmbeddingCache
 from matching.encoders import Encoder
 from matching.fml import load_catalogue
 from matching.index import VectorIndex, load_index, make_index
-from matching.models import Candidate, Placement, describe_errors
+from matching.models import Candidate, Location, Placement, describe_errors
 from matching.scoring import candidate_text, experience_texts, placement_text
 from matching.settings import Settings
 from service.db import Database
@@ -84,7 +84,7 @@ LOCK_NAME = "rematch"
 REBUILD_FRACTION = 0.5
 # Ids per IN (...) query: below SQLite's old 999-parameter limit.
 CHUNK = 900
-STORE_VERSION = 2
+STORE_VERSION = 3
 
 
 class RematchBusy(RuntimeError):
@@ -454,6 +454,15 @@ def _text_hash(model_id: str, candidate: Candidate) -> str:
     return _sha(model_id, candidate_text(candidate), experience_texts(candidate))
 
 
+def _home(body: Any) -> tuple[float, float] | None:
+    """A candidate record's home coordinates, or None when the record is not usable
+    (it is refused, with its reason, when its partition comes)."""
+    try:
+        return Location.model_validate(body["home"]).coords
+    except Exception:
+        return None
+
+
 def _new_run_id() -> str:
     return f"r{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
@@ -574,15 +583,15 @@ class Rematch:
                         self._abandon(tx, other)
                     return old, True
                 self._abandon(tx, old)
-            pks = tx.execute(select(CandidateRow.pk).join(User, User.id == CandidateRow.coach_id)
-                             .where(User.active.is_(True)).order_by(CandidateRow.pk)).scalars().all()
+            rows = tx.execute(select(CandidateRow.pk, CandidateRow.body).join(User, User.id == CandidateRow.coach_id)
+                              .where(User.active.is_(True)).order_by(CandidateRow.pk)).all()
             size = self.options.partition_size
-            bounds = [pks[i] for i in range(0, len(pks), size)]
+            parts = batch.partitions([r.pk for r in rows], size, [_home(r.body) for r in rows])
             now = utcnow()
             run = RematchRun(id=_new_run_id(), status="running", fingerprint=fingerprint,
                              params={**params_key, "exposure_factor": self.options.exposure_factor,
-                                     "partition_size": size, "bounds": bounds},
-                             partitions_total=len(bounds), counts={}, summary={}, error="",
+                                     "partition_size": size, "partitions": parts},
+                             partitions_total=len(parts), counts={}, summary={}, error="",
                              started_at=now, heartbeat_at=now)
             tx.add(run)
         log.info("rematch: run %s started, %d partitions", run.id, run.partitions_total)
@@ -628,7 +637,7 @@ class Rematch:
 
     def _partitions(self, run: RematchRun, snapshot, changes, last_run_id, lock: RunLock,
                     summary: RunSummary) -> None:
-        bounds: list[int] = run.params["bounds"]
+        members_of: list[list[int]] = run.params["partitions"]
         with self.db.read() as session:
             done = set(session.execute(select(RematchPartition.part)
                                        .where(RematchPartition.run_id == run.id)).scalars())
@@ -640,7 +649,7 @@ class Rematch:
                                            .join(User, User.id == CandidateRow.coach_id)
                                            .where(User.active.is_(True))).scalar_one()
         summary.partitions_resumed = len(done)
-        todo = [i for i in range(len(bounds)) if i not in done]
+        todo = [i for i in range(len(members_of)) if i not in done]
         bar = _progress_bar(self.options.progress, n_candidates, run.id, _handled(totals))
         bar_counts = Counter({k: totals.get(k, 0) for k in ("computed", "merged", "reused", "skipped")})
 
@@ -661,12 +670,12 @@ class Rematch:
         try:
             if workers <= 1:
                 for part in todo:
-                    tasks, skipped = self._tasks(run, part, bounds, last_run_id, changes is not None)
+                    tasks, skipped = self._tasks(run, part, members_of, last_run_id, changes is not None)
                     result = batch.process_partition(snapshot, tasks, self.params, self.settings, self.encoder,
                                                      changes)
                     finished(part, skipped, result)
             else:
-                self._pool(run, todo, bounds, snapshot, changes, last_run_id, workers, finished)
+                self._pool(run, todo, members_of, snapshot, changes, last_run_id, workers, finished)
         finally:
             if bar is not None:
                 bar.close()
@@ -677,7 +686,7 @@ class Rematch:
         summary.embedded_candidates = totals["embedded"]
         summary.candidates = summary.computed + summary.merged + summary.reused + summary.skipped
 
-    def _pool(self, run, todo, bounds, snapshot, changes, last_run_id, workers, finished) -> None:
+    def _pool(self, run, todo, members_of, snapshot, changes, last_run_id, workers, finished) -> None:
         _WORKER.update(snapshot=snapshot, params=self.params, settings=self.settings, encoder=self.encoder,
                        changes=changes)
         ctx = multiprocessing.get_context("fork")
@@ -685,7 +694,7 @@ class Rematch:
             with ctx.Pool(workers, initializer=_worker_init) as pool:
                 inflight: list[tuple[int, dict, Any]] = []
                 for part in todo:
-                    tasks, skipped = self._tasks(run, part, bounds, last_run_id, changes is not None)
+                    tasks, skipped = self._tasks(run, part, members_of, last_run_id, changes is not None)
                     inflight.append((part, skipped, pool.apply_async(_run_partition, (tasks,))))
                     while len(inflight) >= 2 * workers:
                         p, s, handle = inflight.pop(0)
@@ -696,19 +705,20 @@ class Rematch:
         finally:
             _WORKER.clear()
 
-    def _tasks(self, run: RematchRun, part: int, bounds: list[int], last_run_id: str | None,
+    def _tasks(self, run: RematchRun, part: int, members_of: list[list[int]], last_run_id: str | None,
                incremental: bool) -> tuple[list[batch.CandidateTask], dict[int, str]]:
-        lo = bounds[part]
-        hi = bounds[part + 1] if part + 1 < len(bounds) else None
+        members = members_of[part]
         model_id = self.encoder.model_id
         params_key = run.params
         with self.db.read() as session:
-            query = (select(CandidateRow.pk, CandidateRow.id, CandidateRow.body)
-                     .join(User, User.id == CandidateRow.coach_id)
-                     .where(User.active.is_(True), CandidateRow.pk >= lo))
-            if hi is not None:
-                query = query.where(CandidateRow.pk < hi)
-            rows = session.execute(query.order_by(CandidateRow.pk)).all()
+            rows = []
+            for start in range(0, len(members), CHUNK):
+                # Erased or moved to an inactive coach since the run started: not theirs to get.
+                rows.extend(session.execute(select(CandidateRow.pk, CandidateRow.id, CandidateRow.body)
+                                            .join(User, User.id == CandidateRow.coach_id)
+                                            .where(User.active.is_(True),
+                                                   CandidateRow.pk.in_(members[start:start + CHUNK]))).all())
+            rows.sort(key=lambda r: r.pk)
             pks = [r.pk for r in rows]
             previous = _latest_committed(session, pks, (
                 RematchResult.id, RematchResult.run_id, RematchResult.checked_run_id, RematchResult.fingerprint,

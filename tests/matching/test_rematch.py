@@ -197,6 +197,12 @@ def test_partitions_are_stable_and_the_snapshot_travels(encoder):
     assert partitions(keys, 5) == [[1, 2, 3, 4, 5], [6, 7, 8, 9, 10], [11]]
     with pytest.raises(ValueError, match="size"):
         partitions(keys, 0)
+    # With homes, neighbours share a partition (their places are the same); unknown homes go last.
+    homes = [(51.84, 5.86), (52.37, 4.89), (51.85, 5.87), None, (52.36, 4.90)]
+    assert partitions(["nijmegen", "amsterdam", "nijmegen-2", "kapot", "amsterdam-2"], 2, homes) == \
+        [["nijmegen", "nijmegen-2"], ["amsterdam", "amsterdam-2"], ["kapot"]]
+    with pytest.raises(ValueError, match="homes"):
+        partitions(keys, 5, homes)
     ps = places(80)
     snap = snapshot_of(ps, encoder)
     # What a Dask or Ray worker receives: the snapshot pickled whole.
