@@ -107,8 +107,13 @@ def allocate(
 
     over = {pid for pid, n in result.exposures_before.items() if pid in quota and n > quota[pid]}
     if over:
+        # A place in no more pools than its quota can never go over it, whatever the
+        # lists: its limit never binds, so it leaves the programme (exactly; in a
+        # national run this drops most places and most candidates from it).
+        in_pools = Counter(pid for k in keys for pid, _ in rankings[k])
+        binding = {pid: q for pid, q in quota.items() if in_pools.get(pid, 0) > q}
         try:
-            result.picks = _solve(keys, rankings, list_length, quota)
+            result.picks = _solve(keys, rankings, list_length, binding)
             result.method = "lp"
         except Exception:
             # Keeping everyone's own list is always a valid answer; the run must go on.
@@ -137,42 +142,37 @@ def _position_values(ranking: Ranking) -> list[float]:
 
 
 def _solve(keys, rankings, list_length, quota) -> dict[Hashable, list[str]]:
+    """The lists that maximise the total value with no place in ``quota`` on more lists
+    than its quota allows (an excess is allowed at a prohibitive cost, so the programme
+    is always feasible). Candidates whose pool holds no place of ``quota`` keep their
+    own list; only the others are in the programme."""
     import scipy.sparse as sp
     from scipy.optimize import linprog
 
+    picks = {k: [pid for pid, _ in rankings[k][:list_length.get(k, 0)]] for k in keys}
+    involved = [k for k in keys if any(pid in quota for pid, _ in rankings[k])]
     edge_cand: list[int] = []
-    edge_place: list[int] = []
+    edge_pid: list[str] = []
     weight: list[float] = []
-    place_index: dict[str, int] = {}
-    for ci, k in enumerate(keys):
-        for pid, worth in zip((pid for pid, _ in rankings[k]), _position_values(rankings[k])):
-            if pid not in quota:
-                continue  # unlimited places are handled outside the programme
+    demand = np.zeros(len(involved))
+    for ci, k in enumerate(involved):
+        demand[ci] = min(list_length.get(k, 0), len(rankings[k]))
+        for (pid, _), worth in zip(rankings[k], _position_values(rankings[k])):
             edge_cand.append(ci)
-            edge_place.append(place_index.setdefault(pid, len(place_index)))
+            edge_pid.append(pid)
             weight.append(worth)
-    # Slots a candidate fills from limited places = their list length minus the
-    # unlimited places they would take anyway. An unlimited place in the pool beats
-    # a limited one below it, so a candidate's list is: its unlimited places, then
-    # whatever the programme gives them, in ranking order, up to the list length.
+    if not weight:
+        return picks
+    place_index = {pid: i for i, pid in enumerate(sorted(quota))}
     n_edges, n_places = len(weight), len(place_index)
-    if n_edges == 0:
-        return {k: [pid for pid, _ in rankings[k][:list_length.get(k, 0)]] for k in keys}
-    demand = np.zeros(len(keys))
-    for ci, k in enumerate(keys):
-        limited = sum(1 for pid, _ in rankings[k] if pid in quota)
-        unlimited = len(rankings[k]) - limited
-        demand[ci] = min(limited, max(0, list_length.get(k, 0) - unlimited))
-    # Unlimited places can still be displaced by a limited one that scores higher;
-    # let the programme decide over the limited ones for the slots the list allows,
-    # and merge by score afterwards.
     ec = np.asarray(edge_cand)
-    ep = np.asarray(edge_place)
     w = np.asarray(weight)
+    limited = np.flatnonzero([pid in place_index for pid in edge_pid])
+    ep = np.array([place_index[edge_pid[e]] for e in limited], dtype=np.int64)
     penalty = 1.0 + float(w.max(initial=0.0)) - float(w.min(initial=0.0))
     caps = np.array([quota[pid] for pid in place_index], dtype=float)
-    a_eq = sp.csr_matrix((np.ones(n_edges), (ec, np.arange(n_edges))), shape=(len(keys), n_edges + n_places))
-    a_ub = sp.hstack([sp.csr_matrix((np.ones(n_edges), (ep, np.arange(n_edges))), shape=(n_places, n_edges)),
+    a_eq = sp.csr_matrix((np.ones(n_edges), (ec, np.arange(n_edges))), shape=(len(involved), n_edges + n_places))
+    a_ub = sp.hstack([sp.csr_matrix((np.ones(len(limited)), (ep, limited)), shape=(n_places, n_edges)),
                       -sp.identity(n_places, format="csr")]).tocsr()
     cost = np.concatenate([-w, np.full(n_places, penalty)])
     bounds = np.column_stack([np.zeros(n_edges + n_places),
@@ -182,12 +182,9 @@ def _solve(keys, rankings, list_length, quota) -> dict[Hashable, list[str]]:
         raise RuntimeError(f"linprog: {res.message}")
     chosen = res.x[:n_edges] > 0.5
     taken: dict[int, set[str]] = {}
-    ids = list(place_index)
     for e in np.flatnonzero(chosen):
-        taken.setdefault(int(ec[e]), set()).add(ids[ep[e]])
-    picks = {}
-    for ci, k in enumerate(keys):
+        taken.setdefault(int(ec[e]), set()).add(edge_pid[e])
+    for ci, k in enumerate(involved):
         mine = taken.get(ci, set())
-        want = list_length.get(k, 0)
-        picks[k] = [pid for pid, _ in rankings[k] if pid not in quota or pid in mine][:want]
+        picks[k] = [pid for pid, _ in rankings[k] if pid in mine][:list_length.get(k, 0)]
     return picks

@@ -341,10 +341,29 @@ class CandidatePool:
     known: tuple[tuple[str, float], ...]
     floor: float | None  # None: every feasible place it scored is in known
     picked: tuple[str, ...] = ()
+    # Picks whose entries are the previous pool's (a merge did not explain them
+    # again); until :meth:`assemble`, ``entries`` holds only the others.
+    carried: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if not self.picked and self.entries:
             self.picked = tuple(s.placement_id for s in self.entries)
+
+    def assemble(self, previous_entries: Sequence[dict[str, Any]]) -> "CandidatePool":
+        """The pool with every entry, the carried ones taken from ``previous_entries``
+        (the previous pool's, as JSON), ranks numbered in pick order."""
+        by_id = {e["placement_id"]: e for e in previous_entries}
+        mine = {e.placement_id: e for e in self.entries}
+        entries = []
+        for rank, pid in enumerate(self.picked, start=1):
+            if pid in mine:
+                entries.append(mine[pid].model_copy(update={"rank": rank}))
+            elif pid in by_id:
+                entries.append(Suggestion.model_validate({**by_id[pid], "rank": rank}))
+            else:
+                raise KeyError(f"{self.candidate_id}: no entry for {pid} in the previous pool")
+        return CandidatePool(candidate_id=self.candidate_id, entries=entries, n_primary=self.n_primary,
+                             known=self.known, floor=self.floor, picked=self.picked)
 
     @property
     def ranking(self) -> list[tuple[str, float]]:
@@ -653,6 +672,12 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
     known = tuple(merged[:depth])
 
     window = merged[:params.window] if prev.floor is not None else merged
+    if window == list(prev.known[:len(window)]) and len(prev.known) >= len(window) and \
+            not changes.touched.intersection(pid for pid, _ in window):
+        # The places the picks come from are the same, with the same scores: so are the picks.
+        return _Outcome.REFRESHED, CandidatePool(candidate_id=prev.candidate_id, entries=[],
+                                                 n_primary=prev.n_primary, known=known, floor=floor,
+                                                 picked=prev.picked)
     scores = np.array([score for _, score in window], dtype=np.float64)
     rows = np.array([snap.row_of[pid] for pid, _ in window], dtype=np.int64)
     n_primary, picks = _pick(np.arange(len(window)), scores, snap.features.title_key[rows], params)
@@ -661,17 +686,28 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
         return _Outcome.REFRESHED, CandidatePool(candidate_id=prev.candidate_id, entries=[], n_primary=n_primary,
                                                  known=known, floor=floor, picked=picked)
 
-    pick_rows = rows[picks]
-    ev = evaluate(_region_table(snap.table, pick_rows, prep.profile), prep.profile, settings)
-    if not ev.feasible.all():  # cannot happen while scores stay put; be safe, not sorry
-        return _Outcome.RECOMPUTE, None
-    everything = np.arange(len(pick_rows))
-    f = _Feasible(rows=pick_rows, local=everything, ev=ev, sims=snap.vectors[pick_rows] @ prep.vectors.query,
-                  n_signals=ev.n_signals)
-    _, components = _full_scores(snap, prep, f, everything, settings)
-    entries = _render(snap, prep, f, everything, everything, scores[picks], components)
-    return _Outcome.MERGED, CandidatePool(candidate_id=prev.candidate_id, entries=entries, n_primary=n_primary,
-                                          known=known, floor=floor, picked=picked)
+    # An entry depends on the candidate and its place only: a pick the previous pool
+    # explained, unchanged since, keeps its explanation (under its new rank).
+    before = set(prev.picked)
+    fresh_picks = np.array([k for k, pid in enumerate(picked) if pid not in before or pid in changes.touched],
+                           dtype=np.int64)
+    rendered: list[Suggestion] = []
+    if len(fresh_picks):
+        pick_rows = rows[picks[fresh_picks]]
+        ev = evaluate(_region_table(snap.table, pick_rows, prep.profile), prep.profile, settings)
+        if not ev.feasible.all():  # cannot happen while scores stay put; be safe, not sorry
+            return _Outcome.RECOMPUTE, None
+        everything = np.arange(len(pick_rows))
+        f = _Feasible(rows=pick_rows, local=everything, ev=ev, sims=np.zeros(len(pick_rows), np.float32),
+                      n_signals=ev.n_signals)
+        _, components = _full_scores(snap, prep, f, everything, settings)
+        rendered = _render(snap, prep, f, everything, everything, scores[picks[fresh_picks]], components)
+    carried = tuple(pid for k, pid in enumerate(picked) if k not in set(fresh_picks.tolist()))
+    pool = CandidatePool(candidate_id=prev.candidate_id, entries=rendered, n_primary=n_primary, known=known,
+                         floor=floor, picked=picked, carried=carried)
+    if prev.entries:
+        pool = pool.assemble([e.model_dump(mode="json") for e in prev.entries])
+    return _Outcome.MERGED, pool
 
 
 # --------------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 from pydantic import ValidationError
-from sqlalchemy import and_, delete, func, select, update
+from sqlalchemy import Text, and_, cast, delete, func, select, update
 
 from matching import rematch as batch
 from matching.allocation import allocate, contention_text, quota_for
@@ -425,9 +425,69 @@ def _worker_init() -> None:
         pass
 
 
-def _run_partition(tasks: list[batch.CandidateTask]) -> batch.PartitionResult:
+def _run_partition(raw: "_RawPartition") -> tuple[batch.PartitionResult, dict[int, str], dict[int, tuple]]:
     w = _WORKER
-    return batch.process_partition(w["snapshot"], tasks, w["params"], w["settings"], w["encoder"], w["changes"])
+    return _process(raw, w["snapshot"], w["params"], w["settings"], w["encoder"], w["changes"])
+
+
+@dataclass
+class _RawPartition:
+    """A partition as read from the database, still JSON text: parsing and validating
+    is the bulk of the work per unchanged candidate, so it happens in the workers."""
+
+    rows: list[tuple]  # (pk, id, body JSON text), by pk
+    previous: dict[int, tuple]  # pk -> (row id, fingerprint, checked run, known JSON, floor, n_primary, ranking JSON)
+    vectors: dict[int, tuple]  # pk -> (text hash, rows, dim, float32 bytes)
+    fingerprint_params: str
+    model_id: str
+    last_run_id: str | None
+
+
+def _fingerprint(body_text: str, fingerprint_params: str) -> str:
+    return hashlib.sha256(f"{body_text}\x1f{fingerprint_params}".encode("utf-8")).hexdigest()
+
+
+def _prepare(raw: _RawPartition) -> tuple[list[batch.CandidateTask], dict[int, str], dict[int, tuple]]:
+    """Tasks from a raw partition: (tasks, refused records by pk, per pk (fingerprint, text hash, previous row))."""
+    tasks: list[batch.CandidateTask] = []
+    skipped: dict[int, str] = {}
+    meta: dict[int, tuple] = {}
+    for pk, cid, body_text in raw.rows:
+        try:
+            candidate = Candidate.model_validate_json(body_text)
+        except ValidationError as exc:
+            reason = "; ".join(describe_errors(exc))
+            log.warning("rematch: candidate %s (pk %s) skipped, record refused: %s", cid, pk, reason)
+            skipped[pk] = f"record refused: {reason}"
+            continue
+        except Exception as exc:
+            log.warning("rematch: candidate %s (pk %s) skipped, record unreadable: %s", cid, pk, exc)
+            skipped[pk] = f"record unreadable: {exc}"
+            continue
+        fingerprint = _fingerprint(body_text, raw.fingerprint_params)
+        text_hash = _text_hash(raw.model_id, candidate)
+        vectors = None
+        stored = raw.vectors.get(pk)
+        if stored is not None and stored[0] == text_hash:
+            _, n, dim, data = stored
+            matrix = np.frombuffer(data, dtype=np.float32).reshape(n, dim)
+            vectors = batch.CandidateVectors(query=matrix[0], experiences=matrix[1:])
+        prev = None
+        p = raw.previous.get(pk)
+        if p is not None and p[1] == fingerprint and p[2] == raw.last_run_id:
+            row_id, _, _, known, floor, n_primary, ranking = p
+            prev = batch.CandidatePool(candidate_id=candidate.id, entries=[], n_primary=n_primary,
+                                       known=tuple((pid, score) for pid, score in json.loads(known)), floor=floor,
+                                       picked=tuple(pid for pid, _ in json.loads(ranking)))
+        tasks.append(batch.CandidateTask(key=pk, candidate=candidate, vectors=vectors, previous=prev))
+        meta[pk] = (fingerprint, text_hash, p[0] if prev is not None else None)
+    return tasks, skipped, meta
+
+
+def _process(raw: _RawPartition, snapshot, params, settings, encoder, changes):
+    tasks, skipped, meta = _prepare(raw)
+    result = batch.process_partition(snapshot, tasks, params, settings, encoder, changes)
+    return result, skipped, meta
 
 
 # --------------------------------------------------------------------------------------
@@ -447,7 +507,7 @@ def _params_key(options: RematchOptions, settings: Settings, encoder: Encoder) -
     """Everything besides the data that decides a pool."""
     return {"top": options.top, "reserve": options.reserve, "model_id": encoder.model_id,
             "weights": asdict(settings.weights), "default_max_travel_km": settings.default_max_travel_km,
-            "travel_signal_fraction": settings.travel_signal_fraction, "format": 2}
+            "travel_signal_fraction": settings.travel_signal_fraction, "format": 3}
 
 
 def _text_hash(model_id: str, candidate: Candidate) -> str:
@@ -653,8 +713,9 @@ class Rematch:
         bar = _progress_bar(self.options.progress, n_candidates, run.id, _handled(totals))
         bar_counts = Counter({k: totals.get(k, 0) for k in ("computed", "merged", "reused", "skipped")})
 
-        def finished(part: int, tasks_skipped: dict[int, str], result: batch.PartitionResult) -> None:
-            counts = self._store_partition(run.id, part, tasks_skipped, result, last_run_id)
+        def finished(part: int, outcome: tuple) -> None:
+            result, tasks_skipped, meta = outcome
+            counts = self._store_partition(run.id, part, tasks_skipped, result, meta)
             totals.update(counts)
             bar_counts.update(counts)
             if bar is not None:
@@ -670,10 +731,8 @@ class Rematch:
         try:
             if workers <= 1:
                 for part in todo:
-                    tasks, skipped = self._tasks(run, part, members_of, last_run_id, changes is not None)
-                    result = batch.process_partition(snapshot, tasks, self.params, self.settings, self.encoder,
-                                                     changes)
-                    finished(part, skipped, result)
+                    raw = self._read(run, part, members_of, last_run_id, changes is not None)
+                    finished(part, _process(raw, snapshot, self.params, self.settings, self.encoder, changes))
             else:
                 self._pool(run, todo, members_of, snapshot, changes, last_run_id, workers, finished)
         finally:
@@ -692,95 +751,83 @@ class Rematch:
         ctx = multiprocessing.get_context("fork")
         try:
             with ctx.Pool(workers, initializer=_worker_init) as pool:
-                inflight: list[tuple[int, dict, Any]] = []
+                inflight: list[tuple[int, Any]] = []
                 for part in todo:
-                    tasks, skipped = self._tasks(run, part, members_of, last_run_id, changes is not None)
-                    inflight.append((part, skipped, pool.apply_async(_run_partition, (tasks,))))
+                    raw = self._read(run, part, members_of, last_run_id, changes is not None)
+                    inflight.append((part, pool.apply_async(_run_partition, (raw,))))
                     while len(inflight) >= 2 * workers:
-                        p, s, handle = inflight.pop(0)
-                        finished(p, s, handle.get())
+                        p, handle = inflight.pop(0)
+                        finished(p, handle.get())
                 while inflight:
-                    p, s, handle = inflight.pop(0)
-                    finished(p, s, handle.get())
+                    p, handle = inflight.pop(0)
+                    finished(p, handle.get())
         finally:
             _WORKER.clear()
 
-    def _tasks(self, run: RematchRun, part: int, members_of: list[list[int]], last_run_id: str | None,
-               incremental: bool) -> tuple[list[batch.CandidateTask], dict[int, str]]:
+    def _read(self, run: RematchRun, part: int, members_of: list[list[int]], last_run_id: str | None,
+              incremental: bool) -> _RawPartition:
+        """A partition's candidates, their stored vectors and previous pools, as stored."""
         members = members_of[part]
-        model_id = self.encoder.model_id
         params_key = run.params
         with self.db.read() as session:
             rows = []
             for start in range(0, len(members), CHUNK):
                 # Erased or moved to an inactive coach since the run started: not theirs to get.
-                rows.extend(session.execute(select(CandidateRow.pk, CandidateRow.id, CandidateRow.body)
-                                            .join(User, User.id == CandidateRow.coach_id)
-                                            .where(User.active.is_(True),
-                                                   CandidateRow.pk.in_(members[start:start + CHUNK]))).all())
-            rows.sort(key=lambda r: r.pk)
-            pks = [r.pk for r in rows]
-            previous = _latest_committed(session, pks, (
-                RematchResult.id, RematchResult.run_id, RematchResult.checked_run_id, RematchResult.fingerprint,
-                RematchResult.window, RematchResult.floor, RematchResult.n_primary,
-                RematchResult.ranking)) if incremental else {}
+                rows.extend(tuple(r) for r in session.execute(
+                    select(CandidateRow.pk, CandidateRow.id, cast(CandidateRow.body, Text))
+                    .join(User, User.id == CandidateRow.coach_id)
+                    .where(User.active.is_(True), CandidateRow.pk.in_(members[start:start + CHUNK]))))
+            rows.sort(key=lambda r: r[0])
+            pks = [r[0] for r in rows]
+            previous = {}
+            if incremental:
+                latest = _latest_committed(session, pks, (
+                    RematchResult.id, RematchResult.fingerprint, RematchResult.checked_run_id,
+                    cast(RematchResult.window, Text).label("known"), RematchResult.floor, RematchResult.n_primary,
+                    cast(RematchResult.ranking, Text).label("ranking_text")))
+                previous = {pk: (r.id, r.fingerprint, r.checked_run_id, r.known, r.floor, r.n_primary, r.ranking_text)
+                            for pk, r in latest.items()}
             stored = {}
             for start in range(0, len(pks), CHUNK):
-                for v in session.execute(select(CandidateVectorRow)
-                                         .where(CandidateVectorRow.candidate_pk.in_(pks[start:start + CHUNK])))\
-                        .scalars():
-                    stored[v.candidate_pk] = (v.text_hash, v.rows, v.dim, v.data)
-        tasks: list[batch.CandidateTask] = []
-        skipped: dict[int, str] = {}
-        for r in rows:
-            try:
-                candidate = Candidate.model_validate(r.body)
-            except ValidationError as exc:
-                reason = "; ".join(describe_errors(exc))
-                log.warning("rematch: candidate %s (pk %s) skipped, record refused: %s", r.id, r.pk, reason)
-                skipped[r.pk] = f"record refused: {reason}"
-                continue
-            except Exception as exc:
-                log.warning("rematch: candidate %s (pk %s) skipped, record unreadable: %s", r.id, r.pk, exc)
-                skipped[r.pk] = f"record unreadable: {exc}"
-                continue
-            fingerprint = _sha(r.body, {k: params_key[k] for k in ("top", "reserve", "model_id", "weights",
-                                                                    "default_max_travel_km",
-                                                                    "travel_signal_fraction", "format")})
-            vectors = None
-            text_hash = _text_hash(model_id, candidate)
-            if r.pk in stored and stored[r.pk][0] == text_hash:
-                _, n, dim, data = stored[r.pk]
-                matrix = np.frombuffer(data, dtype=np.float32).reshape(n, dim)
-                vectors = batch.CandidateVectors(query=matrix[0], experiences=matrix[1:])
-            prev = None
-            p = previous.get(r.pk)
-            if p is not None and p.fingerprint == fingerprint and p.checked_run_id == last_run_id:
-                prev = batch.CandidatePool(candidate_id=candidate.id, entries=[], n_primary=p.n_primary,
-                                           known=tuple((pid, score) for pid, score in p.window), floor=p.floor,
-                                           picked=tuple(pid for pid, _ in p.ranking))
-            task = batch.CandidateTask(key=r.pk, candidate=candidate, vectors=vectors, previous=prev)
-            task.fingerprint = fingerprint  # type: ignore[attr-defined]
-            task.text_hash = text_hash  # type: ignore[attr-defined]
-            task.previous_row = p.id if prev is not None else None  # type: ignore[attr-defined]
-            tasks.append(task)
-        self._task_meta = getattr(self, "_task_meta", {})
-        self._task_meta[part] = {t.key: (t.fingerprint, t.text_hash, t.previous_row) for t in tasks}  # type: ignore
-        return tasks, skipped
+                for pk, text_hash, n, dim, data in session.execute(
+                        select(CandidateVectorRow.candidate_pk, CandidateVectorRow.text_hash, CandidateVectorRow.rows,
+                               CandidateVectorRow.dim, CandidateVectorRow.data)
+                        .where(CandidateVectorRow.candidate_pk.in_(pks[start:start + CHUNK]))):
+                    stored[pk] = (text_hash, n, dim, bytes(data))
+        fingerprint_params = json.dumps({k: params_key[k] for k in (
+            "top", "reserve", "model_id", "weights", "default_max_travel_km", "travel_signal_fraction", "format")},
+            sort_keys=True)
+        return _RawPartition(rows=rows, previous=previous, vectors=stored, fingerprint_params=fingerprint_params,
+                             model_id=self.encoder.model_id, last_run_id=last_run_id)
 
     def _store_partition(self, run_id: str, part: int, skipped: dict[int, str], result: batch.PartitionResult,
-                         last_run_id: str | None) -> dict[str, int]:
-        meta = self._task_meta.pop(part, {})
+                         meta: dict[int, tuple]) -> dict[str, int]:
         failures = {**skipped, **{k: v for k, v in result.failures.items()}}
         counts = {**result.counts, "skipped": len(failures)}
         with self.db.write() as tx:
             # Erased while we worked: their rows would fail the foreign key.
             alive = set(tx.execute(select(CandidateRow.pk).where(
                 CandidateRow.pk.in_(list(meta) + list(skipped)))).scalars()) if (meta or skipped) else set()
+            # Merged pools carry some entries over from the previous row: read just those.
+            carrying = {meta[pk][2]: pk for pk, pool in result.pools.items()
+                        if pool.carried and pk in alive and meta[pk][2] is not None}
+            previous_entries = {}
+            ids = list(carrying)
+            for start in range(0, len(ids), CHUNK):
+                for row_id, entries in tx.execute(select(RematchResult.id, RematchResult.entries)
+                                                  .where(RematchResult.id.in_(ids[start:start + CHUNK]))):
+                    previous_entries[carrying[row_id]] = entries
             rows = []
             for pk, pool in result.pools.items():
                 if pk not in alive:
                     continue
+                if pool.carried:
+                    try:
+                        pool = pool.assemble(previous_entries.get(pk, []))
+                    except (KeyError, ValidationError) as exc:  # its previous row is gone: next run computes it
+                        log.warning("rematch: candidate pk %s skipped: %s", pk, exc)
+                        failures[pk] = f"{type(exc).__name__}: {exc}"
+                        continue
                 fingerprint = meta[pk][0]
                 rows.append(RematchResult(
                     run_id=run_id, candidate_pk=pk, checked_run_id=run_id, fingerprint=fingerprint,
@@ -833,7 +880,7 @@ class Rematch:
                 RematchResult.id, RematchResult.candidate_pk, RematchResult.ranking, RematchResult.n_primary,
                 RematchResult.picks))
             people = {r.pk: r for r in tx.execute(
-                select(CandidateRow.pk, CandidateRow.id, CandidateRow.coach_id, CandidateRow.body))}
+                select(CandidateRow.pk, CandidateRow.id, CandidateRow.coach_id))}
             hidden: dict[int, set[str]] = {}
             for pk, pid in tx.execute(select(FeedbackRow.candidate_pk, FeedbackRow.placement_id).where(
                     FeedbackRow.undone_at.is_(None), FeedbackRow.code.in_(HIDING_CODES))):
@@ -983,7 +1030,8 @@ class Rematch:
                 if pid in snapshot.row_of and snapshot.positions[snapshot.row_of[pid]] > 0:
                     if candidate is None:
                         try:
-                            candidate = Candidate.model_validate(people[pk].body)
+                            candidate = Candidate.model_validate(tx.execute(
+                                select(CandidateRow.body).where(CandidateRow.pk == pk)).scalar_one())
                         except ValidationError:
                             break
                     exceeded[pid] = self._exceeded(candidate, snapshot.placement(snapshot.row_of[pid]))
