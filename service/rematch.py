@@ -45,7 +45,7 @@ from typing import Any, Callable, Iterable, Sequence
 
 import numpy as np
 from pydantic import ValidationError
-from sqlalchemy import Text, and_, cast, delete, func, select, update
+from sqlalchemy import JSON, Text, and_, bindparam, cast, delete, func, insert, literal, select, update
 
 from matching import rematch as batch
 from matching.allocation import allocate, contention_text, quota_for
@@ -484,10 +484,50 @@ def _prepare(raw: _RawPartition) -> tuple[list[batch.CandidateTask], dict[int, s
     return tasks, skipped, meta
 
 
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclass
+class _Written:
+    """A partition's results as the database takes them: JSON already text, made in
+    the worker, so the driver (one process for all workers) only writes."""
+
+    new: list[dict[str, Any]]  # rows of rematch_results; "carried" set when entries are to be completed
+    refreshed: list[dict[str, Any]]  # {"pk", "floor", "known"}
+    reused: list[int]
+    failures: dict[int, str]
+    embedded: dict[int, tuple[int, int, bytes]]  # pk -> (rows, dim, float32 bytes)
+    counts: dict[str, int]
+    seconds: float
+
+
+def _written(result: batch.PartitionResult, meta: dict[int, tuple]) -> _Written:
+    new = []
+    for pk, pool in result.pools.items():
+        row = {"pk": pk, "fingerprint": meta[pk][0], "n_primary": pool.n_primary, "floor": pool.floor,
+               "known": _json([list(k) for k in pool.known]), "carried": None}
+        entries = [e.model_dump(mode="json") for e in pool.entries]
+        if pool.carried:
+            row["carried"] = (list(pool.picked), entries)
+        else:
+            row["entries"] = _json(entries)
+            row["ranking"] = _json([[e["placement_id"], e["score"]] for e in entries])
+        new.append(row)
+    refreshed = [{"pk": pk, "floor": pool.floor, "known": _json([list(k) for k in pool.known])}
+                 for pk, pool in result.refreshed.items()]
+    embedded = {}
+    for pk, vec in result.embedded.items():
+        matrix = np.vstack([vec.query[None, :], vec.experiences]).astype(np.float32)
+        embedded[pk] = (matrix.shape[0], matrix.shape[1], matrix.tobytes())
+    return _Written(new=new, refreshed=refreshed, reused=list(result.reused), failures=dict(result.failures),
+                    embedded=embedded, counts=result.counts, seconds=result.seconds)
+
+
 def _process(raw: _RawPartition, snapshot, params, settings, encoder, changes):
     tasks, skipped, meta = _prepare(raw)
     result = batch.process_partition(snapshot, tasks, params, settings, encoder, changes)
-    return result, skipped, meta
+    return _written(result, meta), skipped, meta
 
 
 # --------------------------------------------------------------------------------------
@@ -521,6 +561,19 @@ def _home(body: Any) -> tuple[float, float] | None:
         return Location.model_validate(body["home"]).coords
     except Exception:
         return None
+
+
+def _assemble(picked: Sequence[str], rendered: list[dict], previous: list[dict]) -> list[dict]:
+    """Entries in pick order, ranks renumbered: the rendered ones, else the previous row's."""
+    mine = {e["placement_id"]: e for e in rendered}
+    before = {e["placement_id"]: e for e in previous}
+    out = []
+    for rank, pid in enumerate(picked, start=1):
+        entry = mine.get(pid) or before.get(pid)
+        if entry is None:
+            raise KeyError(f"no entry for {pid} in the previous pool")
+        out.append({**entry, "rank": rank})
+    return out
 
 
 def _new_run_id() -> str:
@@ -800,41 +853,53 @@ class Rematch:
         return _RawPartition(rows=rows, previous=previous, vectors=stored, fingerprint_params=fingerprint_params,
                              model_id=self.encoder.model_id, last_run_id=last_run_id)
 
-    def _store_partition(self, run_id: str, part: int, skipped: dict[int, str], result: batch.PartitionResult,
+    def _json_param(self, name: str):
+        """A bound parameter that passes JSON text to a JSON column as it is."""
+        param = bindparam(name, type_=Text)
+        return cast(param, JSON) if self.db.backend == "postgresql" else param
+
+    def _store_partition(self, run_id: str, part: int, skipped: dict[int, str], result: _Written,
                          meta: dict[int, tuple]) -> dict[str, int]:
-        failures = {**skipped, **{k: v for k, v in result.failures.items()}}
+        failures = {**skipped, **result.failures}
         counts = {**result.counts, "skipped": len(failures)}
         with self.db.write() as tx:
             # Erased while we worked: their rows would fail the foreign key.
             alive = set(tx.execute(select(CandidateRow.pk).where(
                 CandidateRow.pk.in_(list(meta) + list(skipped)))).scalars()) if (meta or skipped) else set()
             # Merged pools carry some entries over from the previous row: read just those.
-            carrying = {meta[pk][2]: pk for pk, pool in result.pools.items()
-                        if pool.carried and pk in alive and meta[pk][2] is not None}
+            carrying = {meta[row["pk"]][2]: row["pk"] for row in result.new
+                        if row["carried"] and row["pk"] in alive and meta[row["pk"]][2] is not None}
             previous_entries = {}
             ids = list(carrying)
             for start in range(0, len(ids), CHUNK):
-                for row_id, entries in tx.execute(select(RematchResult.id, RematchResult.entries)
-                                                  .where(RematchResult.id.in_(ids[start:start + CHUNK]))):
-                    previous_entries[carrying[row_id]] = entries
+                for row_id, text in tx.execute(select(RematchResult.id, cast(RematchResult.entries, Text))
+                                               .where(RematchResult.id.in_(ids[start:start + CHUNK]))):
+                    previous_entries[carrying[row_id]] = json.loads(text)
             rows = []
-            for pk, pool in result.pools.items():
+            for row in result.new:
+                pk = row["pk"]
                 if pk not in alive:
                     continue
-                if pool.carried:
+                if row["carried"]:
+                    picked, rendered = row["carried"]
                     try:
-                        pool = pool.assemble(previous_entries.get(pk, []))
-                    except (KeyError, ValidationError) as exc:  # its previous row is gone: next run computes it
+                        entries = _assemble(picked, rendered, previous_entries.get(pk, []))
+                    except KeyError as exc:  # its previous row is gone: the next run computes it
                         log.warning("rematch: candidate pk %s skipped: %s", pk, exc)
                         failures[pk] = f"{type(exc).__name__}: {exc}"
                         continue
-                fingerprint = meta[pk][0]
-                rows.append(RematchResult(
-                    run_id=run_id, candidate_pk=pk, checked_run_id=run_id, fingerprint=fingerprint,
-                    n_primary=pool.n_primary, floor=pool.floor, window=[list(k) for k in pool.known],
-                    ranking=[[pid, score] for pid, score in pool.ranking],
-                    entries=[s.model_dump(mode="json") for s in pool.entries], picks=None))
-            tx.add_all(rows)
+                    row = {**row, "entries": _json(entries),
+                           "ranking": _json([[e["placement_id"], e["score"]] for e in entries])}
+                rows.append({"run_id": run_id, "candidate_pk": pk, "checked_run_id": run_id,
+                             "fingerprint": row["fingerprint"], "n_primary": row["n_primary"], "floor": row["floor"],
+                             "known": row["known"], "ranking_json": row["ranking"], "entries_json": row["entries"]})
+            if rows:
+                tx.execute(insert(RematchResult.__table__).values(
+                    run_id=bindparam("run_id"), candidate_pk=bindparam("candidate_pk"),
+                    checked_run_id=bindparam("checked_run_id"), fingerprint=bindparam("fingerprint"),
+                    n_primary=bindparam("n_primary"), floor=bindparam("floor"), window=self._json_param("known"),
+                    ranking=self._json_param("ranking_json"), entries=self._json_param("entries_json"),
+                    picks=None), rows)
             reused_rows = [meta[pk][2] for pk in result.reused if pk in alive and meta[pk][2] is not None]
             for start in range(0, len(reused_rows), CHUNK):
                 tx.execute(update(RematchResult).where(RematchResult.id.in_(reused_rows[start:start + CHUNK]))
@@ -842,24 +907,23 @@ class Rematch:
             # Same picks, other known places: the served row stays, its known list moves on.
             # (Should this run die, checked_run_id no longer names the last committed run,
             # so the next run computes these candidates anew.)
-            refreshed = [{"id": meta[pk][2], "checked_run_id": run_id, "floor": pool.floor,
-                          "window": [list(k) for k in pool.known]}
-                         for pk, pool in result.refreshed.items() if pk in alive and meta[pk][2] is not None]
-            for start in range(0, len(refreshed), 5000):
-                tx.execute(update(RematchResult), refreshed[start:start + 5000])
+            refreshed = [{"row_id": meta[r["pk"]][2], "checked": run_id, "floor_value": r["floor"],
+                          "known": r["known"]}
+                         for r in result.refreshed if r["pk"] in alive and meta[r["pk"]][2] is not None]
+            if refreshed:
+                results = RematchResult.__table__
+                tx.execute(update(results).where(results.c.id == bindparam("row_id")).values(
+                    checked_run_id=bindparam("checked"), floor=bindparam("floor_value"),
+                    window=self._json_param("known")), refreshed)
             tx.add_all([RematchFailure(run_id=run_id, candidate_pk=pk, reason=reason[:2000])
                         for pk, reason in failures.items() if pk in alive])
-            for pk, vec in result.embedded.items():
-                if pk not in alive:
-                    continue
-                matrix = np.vstack([vec.query[None, :], vec.experiences]).astype(np.float32)
-                row = tx.get(CandidateVectorRow, pk)
-                if row is None:
-                    row = CandidateVectorRow(candidate_pk=pk)
-                    tx.add(row)
-                row.text_hash = meta[pk][1]
-                row.rows, row.dim = matrix.shape
-                row.data = matrix.tobytes()
+            vectors = [{"candidate_pk": pk, "text_hash": meta[pk][1], "rows": n, "dim": dim, "data": data}
+                       for pk, (n, dim, data) in result.embedded.items() if pk in alive]
+            for start in range(0, len(vectors), CHUNK):
+                chunk = vectors[start:start + CHUNK]
+                tx.execute(delete(CandidateVectorRow).where(
+                    CandidateVectorRow.candidate_pk.in_([v["candidate_pk"] for v in chunk])))
+                tx.execute(insert(CandidateVectorRow), chunk)
             tx.add(RematchPartition(run_id=run_id, part=part, counts=counts, seconds=round(result.seconds, 3),
                                     finished_at=utcnow()))
             tx.execute(update(RematchRun).where(RematchRun.id == run_id).values(heartbeat_at=utcnow()))
@@ -913,16 +977,35 @@ class Rematch:
             for start in range(0, len(fresh_picks), 5000):
                 # ORM bulk update by primary key: one executemany, not a round trip per row.
                 tx.execute(update(RematchResult), fresh_picks[start:start + 5000])
+            copy_rows = []
             for pk, picks in alloc.picks.items():
                 before = served_before.get(pk)
                 if pk in mine:
                     changed_pks.append(pk)
                 elif before is not None and list(before.picks or []) != picks:
-                    old = tx.get(RematchResult, before.id)
-                    tx.add(RematchResult(run_id=run.id, candidate_pk=pk, checked_run_id=run.id,
-                                         fingerprint=old.fingerprint, n_primary=old.n_primary, floor=old.floor,
-                                         window=old.window, ranking=old.ranking, entries=old.entries, picks=picks))
+                    copy_rows.append(before.id)
                     changed_pks.append(pk)
+            # Same pool, other picks (the allocation moved): the pool is copied into this
+            # run inside the database, never through Python, then its picks are set.
+            for start in range(0, len(copy_rows), CHUNK):
+                src = select(literal(run.id), RematchResult.candidate_pk, literal(run.id), RematchResult.fingerprint,
+                             RematchResult.n_primary, RematchResult.floor, RematchResult.window,
+                             RematchResult.ranking, RematchResult.entries).where(
+                    RematchResult.id.in_(copy_rows[start:start + CHUNK]))
+                tx.execute(insert(RematchResult).from_select(
+                    ["run_id", "candidate_pk", "checked_run_id", "fingerprint", "n_primary", "floor", "window",
+                     "ranking", "entries"], src))
+            copied = {pk for pk in changed_pks if pk not in mine}
+            copied_picks = []
+            for start in range(0, len(changed_pks), CHUNK):
+                chunk = [pk for pk in changed_pks[start:start + CHUNK] if pk in copied]
+                if not chunk:
+                    continue
+                for row_id, pk in tx.execute(select(RematchResult.id, RematchResult.candidate_pk).where(
+                        RematchResult.run_id == run.id, RematchResult.candidate_pk.in_(chunk))):
+                    copied_picks.append({"id": row_id, "picks": alloc.picks[pk]})
+            for start in range(0, len(copied_picks), 5000):
+                tx.execute(update(RematchResult), copied_picks[start:start + 5000])
             entries_now = self._entries(tx, run.id, changed_pks)
             entries_before = self._entries_by_row(tx, [served_before[pk].id for pk in changed_pks
                                                        if pk in served_before])

@@ -23,7 +23,7 @@ def test_scarce_place_is_spread_and_total_score_drops_little():
     assert result.exposures_after["wep-1"] == 3
     assert all(len(result.picks[c]) == 5 for c in rankings)  # every list stays full
     assert 0 < m["total_score_drop_pct"] < 5
-    assert m["method"] == "lp" and m["places_over_quota_after"] == 0
+    assert m["method"] == "flow" and m["places_over_quota_after"] == 0
     # Who keeps the scarce place: those who lose least by giving it up are moved.
     for c, picks in result.picks.items():
         assert picks == [pid for pid, _ in rankings[c] if pid in picks]  # ranking order kept

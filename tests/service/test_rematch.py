@@ -305,3 +305,36 @@ def test_the_command(world, settings, monkeypatch, capsys):
         assert "not started" in capsys.readouterr().err
     finally:
         settings_module.get_settings.cache_clear()
+
+
+def test_an_incremental_night_serves_what_a_full_run_would(world, settings):
+    """Places added, closed and edited between runs: the pools a night merges are the
+    pools a full recompute gives, entries and all."""
+    from service.rematch import _latest_committed
+    from service.tables import RematchResult
+
+    base_places(world)
+    for i in range(8):
+        post_place(world, id=f"p-x{i}", title=["Gastvrouw", "Telefonist", "Kassamedewerker"][i % 3] + f" {i}",
+                   description=f"Werk met gasten en klanten, variant {i}.", positions=1 + i % 2)
+    for i in range(5):
+        post_candidate(world, id=f"c-{i}", wishes={"text": ["gasten", "telefoon", "kassa"][i % 3]})
+    rematch(world, settings, top=3, reserve=3)
+    post_place(world, id="p-new", title="Gastvrouw receptie", description="Gasten ontvangen, telefoon aannemen.")
+    assert world.client.post("/v1/placements/p-x1/close", headers=world.h("employer")).status_code == 200
+    r = world.client.patch("/v1/placements/p-x2", json={"description": "Nu ook met de kassa en de telefoon."},
+                           headers=world.h("employer"))
+    assert r.status_code == 200, r.text
+    night = rematch(world, settings, top=3, reserve=3)
+    assert night.merged > 0 and night.computed == 0
+
+    def pools():
+        with world.db.read() as s:
+            return {pk: (row.ranking, row.entries, row.window, row.floor) for pk, row in _latest_committed(
+                s, None, (RematchResult.ranking, RematchResult.entries, RematchResult.window,
+                          RematchResult.floor)).items()}
+
+    incremental = pools()
+    full = rematch(world, settings, top=3, reserve=3, full=True)
+    assert full.computed == 5
+    assert pools() == incremental
