@@ -45,6 +45,7 @@ import logging
 import math
 import time
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any, Callable, Hashable, Iterable, Sequence
 
 import numpy as np
@@ -141,12 +142,21 @@ class PlaceSnapshot:
 
     def _index(self) -> None:
         self.key = geo_key(self.table.lat, self.table.lon)
-        n = len(self.ids)
-        self.id_rank = np.empty(n, dtype=np.int64)
-        self.id_rank[np.argsort(self.ids, kind="stable")] = np.arange(n)
-        self.row_of = {pid: i for i, pid in enumerate(self.ids)}
         self._placements: dict[int, Placement] = {}
         self._for_text: dict[int, Placement] = {}
+
+    # Built on first use: a night builds several snapshots on the way to the one it
+    # matches against, and sorting 200,000 ids for each took a second.
+    @cached_property
+    def id_rank(self) -> np.ndarray:
+        """Each row's position in id order: the tie-break between equal scores."""
+        rank = np.empty(len(self.ids), dtype=np.int64)
+        rank[np.argsort(self.ids, kind="stable")] = np.arange(len(self.ids))
+        return rank
+
+    @cached_property
+    def row_of(self) -> dict[str, int]:
+        return {pid: i for i, pid in enumerate(self.ids)}
 
     def __getstate__(self) -> dict[str, Any]:
         state = dict(self.__dict__)

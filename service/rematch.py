@@ -41,15 +41,15 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Sequence
 
 import numpy as np
 from pydantic import ValidationError
-from sqlalchemy import JSON, Text, and_, bindparam, cast, delete, func, insert, literal, select, update
+from sqlalchemy import JSON, Text, bindparam, cast, delete, func, insert, literal, select, update
 
 from matching import rematch as batch
 from matching.allocation import allocate, contention_text, quota_for
-from matching.constraints import EXCEED, Columns, PlacementTable, Profile, evaluate, explain_row
+from matching.constraints import EXCEED, Columns, Profile, evaluate, explain_row
 from matching.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
 from matching.embedding_cache import EmbeddingCache
 from matching.encoders import Encoder
@@ -84,7 +84,7 @@ LOCK_NAME = "rematch"
 REBUILD_FRACTION = 0.5
 # Ids per IN (...) query: below SQLite's old 999-parameter limit.
 CHUNK = 900
-STORE_VERSION = 3
+STORE_VERSION = 4
 
 
 class RematchBusy(RuntimeError):
@@ -336,8 +336,10 @@ class PlaceStore:
     def update(self, db: Database) -> tuple[batch.PlaceSnapshot, dict[str, Any]]:
         """The current open places as a snapshot with vectors, and what it took."""
         with db.read() as session:
-            current = {pid: at.isoformat() for pid, at in session.execute(
-                select(PlacementRow.id, PlacementRow.updated_at).where(PlacementRow.status == "open"))}
+            # The time stamp as the database writes it: a version to compare, never a
+            # time to compute with, so 200,000 of them are not parsed into datetimes.
+            current = dict(session.execute(select(PlacementRow.id, cast(PlacementRow.updated_at, Text))
+                                           .where(PlacementRow.status == "open")).all())
         old, index = self._load()
         old_versions = {} if old is None else dict(zip(old.ids.tolist(), old.versions.tolist()))
         removed = [pid for pid in old_versions if pid not in current]
@@ -1091,7 +1093,15 @@ class Rematch:
                                             .where(PlacementRow.id.in_(outside[start:start + CHUNK]))):
                 status[pid] = (st, body)
 
+        known_facts: dict[str, PlaceFacts] = {}
+
         def facts(pid: str) -> PlaceFacts:
+            # Neighbours share their places: each place's facts are read once.
+            if pid not in known_facts:
+                known_facts[pid] = place_facts(pid)
+            return known_facts[pid]
+
+        def place_facts(pid: str) -> PlaceFacts:
             if pid in snapshot.row_of:
                 body = json.loads(snapshot.bodies[snapshot.row_of[pid]])
                 return PlaceFacts(title=body.get("title", ""), kind=body.get("kind", ""), status="open",
@@ -1108,16 +1118,16 @@ class Rematch:
             now_ids = {s.placement_id for s in now}
             drops = [s.placement_id for s in prev or () if s.placement_id not in now_ids]
             exceeded = {}
-            candidate = None
-            for pid in drops:
-                if pid in snapshot.row_of and snapshot.positions[snapshot.row_of[pid]] > 0:
-                    if candidate is None:
-                        try:
-                            candidate = Candidate.model_validate(tx.execute(
-                                select(CandidateRow.body).where(CandidateRow.pk == pk)).scalar_one())
-                        except ValidationError:
-                            break
-                    exceeded[pid] = self._exceeded(candidate, snapshot.placement(snapshot.row_of[pid]))
+            open_rows = [snapshot.row_of[pid] for pid in drops
+                         if pid in snapshot.row_of and snapshot.positions[snapshot.row_of[pid]] > 0]
+            if open_rows:
+                try:
+                    candidate = Candidate.model_validate(tx.execute(
+                        select(CandidateRow.body).where(CandidateRow.pk == pk)).scalar_one())
+                except ValidationError:
+                    candidate = None
+                if candidate is not None:
+                    exceeded = self._exceeded(candidate, snapshot, open_rows)
             pids = {s.placement_id for s in now} | {s.placement_id for s in prev or ()}
             d = diff_candidate(people[pk].id, prev, now, {pid: facts(pid) for pid in pids}, exceeded,
                                in_pool={pid for pid, _ in rankings.get(pk, [])}, hidden=hidden.get(pk, set()))
@@ -1125,11 +1135,13 @@ class Rematch:
                 out[pk] = d
         return out
 
-    def _exceeded(self, candidate: Candidate, placement: Placement) -> list[str]:
-        table = PlacementTable.from_placements([placement], self.columns)
+    def _exceeded(self, candidate: Candidate, snapshot: batch.PlaceSnapshot, rows: list[int]) -> dict[str, list[str]]:
+        """Per open place (snapshot rows): the items of the candidate's belastbaarheid it exceeds."""
         profile = Profile.from_candidate(candidate, self.columns, self.settings)
-        ev = evaluate(table, profile, self.settings)
-        return [it.item for it in explain_row(ev, 0, candidate, placement, profile.max_travel_km, only=(EXCEED,))]
+        ev = evaluate(snapshot.table.take(np.asarray(rows, dtype=np.int64)), profile, self.settings)
+        return {str(snapshot.ids[row]): [it.item for it in explain_row(
+                    ev, i, candidate, snapshot.placement_for_text(row), profile.max_travel_km, only=(EXCEED,))]
+                for i, row in enumerate(rows)}
 
     # -- after the commit --------------------------------------------------------------
 
