@@ -652,12 +652,28 @@ class _Outcome:
     RECOMPUTE = "recompute"  # too many known places went: compute anew
 
 
+def _may_beat(fresh: PlaceSnapshot, prep: _Prepared, floor: float | None, settings: Settings) -> bool:
+    """Could any changed place within reach score above ``floor``? A bound from the best
+    text match alone (every other component counted as perfect): most nights, for most
+    candidates, the answer is no, and the constraints and scores are never computed."""
+    rows = fresh.region(prep.profile.lat, prep.profile.lon, prep.profile.max_travel_km)
+    if not len(rows):
+        return False
+    if floor is None:
+        return True
+    w = settings.weights
+    others = w.skills + w.wishes + w.education + w.distance
+    best = _calibrate(fresh, np.max(fresh.vectors[rows] @ prep.vectors.query))
+    bound = (w.semantic * float(best) + others) / (w.semantic + others)
+    return bound + _APPROX_MARGIN > floor
+
+
 def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: CandidatePool, params: BatchParams,
            settings: Settings) -> tuple[str, CandidatePool | None]:
     """The previous pool with the changed places taken out and merged in (see the module docstring)."""
     kept = [(pid, score) for pid, score in prev.known if pid not in changes.touched]
     fresh: list[tuple[str, float]] = []
-    if len(changes.fresh):
+    if len(changes.fresh) and _may_beat(changes.fresh, prep, prev.floor, settings):
         f = _feasible(changes.fresh, prep, settings)
         if len(f.rows):
             scores, _ = _full_scores(changes.fresh, prep, f, np.arange(len(f.rows)), settings)

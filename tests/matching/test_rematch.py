@@ -222,3 +222,25 @@ def test_params_are_checked():
         BatchParams(top=0)
     with pytest.raises(ValueError, match="reserve"):
         BatchParams(reserve=-1)
+
+
+def test_the_bound_that_skips_changed_places_is_never_below_a_score(encoder):
+    from matching.constraints import Profile
+    from matching.rematch import _feasible, _full_scores, _may_beat, _Prepared
+    from matching.settings import get_settings
+
+    settings = get_settings()
+    snap = snapshot_of(places(300, seed=11), encoder)
+    cs = candidates(40, seed=12)
+    skipped = 0
+    for c, v in zip(cs, embed_candidates(encoder, cs)):
+        prep = _Prepared(c, Profile.from_candidate(c, snap.table.columns, settings), v)
+        f = _feasible(snap, prep, settings)
+        if not len(f.rows):
+            continue
+        scores, _ = _full_scores(snap, prep, f, np.arange(len(f.rows)), settings)
+        best = float(scores.max())
+        # Just above the best score: "no place beats this" must be allowed, never wrong.
+        assert _may_beat(snap, prep, best - 1e-3, settings)
+        skipped += not _may_beat(snap, prep, 0.99, settings)
+    assert skipped, "the bound prunes something"
