@@ -697,9 +697,10 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
         floor = merged[depth - 1][1]
     known = tuple(merged[:depth])
 
+    # Where the picks come from: the first ``window`` places, or all when all are known.
     window = merged[:params.window] if prev.floor is not None else merged
-    if window == list(prev.known[:len(window)]) and len(prev.known) >= len(window) and \
-            not changes.touched.intersection(pid for pid, _ in window):
+    before = list(prev.known[:params.window]) if prev.floor is not None else list(prev.known)
+    if window == before and not changes.touched.intersection(pid for pid, _ in window):
         # The places the picks come from are the same, with the same scores: so are the picks.
         return _Outcome.REFRESHED, CandidatePool(candidate_id=prev.candidate_id, entries=[],
                                                  n_primary=prev.n_primary, known=known, floor=floor,
@@ -714,8 +715,8 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
 
     # An entry depends on the candidate and its place only: a pick the previous pool
     # explained, unchanged since, keeps its explanation (under its new rank).
-    before = set(prev.picked)
-    fresh_picks = np.array([k for k, pid in enumerate(picked) if pid not in before or pid in changes.touched],
+    explained = set(prev.picked)
+    fresh_picks = np.array([k for k, pid in enumerate(picked) if pid not in explained or pid in changes.touched],
                            dtype=np.int64)
     rendered: list[Suggestion] = []
     if len(fresh_picks):

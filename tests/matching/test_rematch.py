@@ -244,3 +244,23 @@ def test_the_bound_that_skips_changed_places_is_never_below_a_score(encoder):
         assert _may_beat(snap, prep, best - 1e-3, settings)
         skipped += not _may_beat(snap, prep, 0.99, settings)
     assert skipped, "the bound prunes something"
+
+
+def test_a_closed_place_leaves_a_short_list(encoder):
+    """A candidate with fewer places within reach than the list holds: every place is
+    picked, so closing the last one must take it off the list (a merge that compared
+    only the places still there once kept it)."""
+    ps = places(60, seed=3)
+    c = candidates(1, seed=4)[0].model_copy(update={"max_travel_km": 10.0})
+    params = BatchParams(top=5, reserve=5)
+    [v] = embed_candidates(encoder, [c])
+    snap = snapshot_of(ps, encoder)
+    first = process_partition(snap, [CandidateTask(c.id, c, v)], params).pools[c.id]
+    assert first.floor is None and 1 < len(first.known) <= params.top + params.reserve
+    last = first.known[-1][0]
+    after, snap2, changes = _change(ps, encoder, [i for i, p in enumerate(ps) if p.id == last], [], 0, seed=41)
+    result = process_partition(snap2, [CandidateTask(c.id, c, v, previous=first)], params, changes=changes)
+    pool = result.pools.get(c.id) or result.refreshed.get(c.id)
+    assert last not in pool.picked
+    full = process_partition(snap2, [CandidateTask(c.id, c, v)], params).pools[c.id]
+    assert [s.model_dump() for s in pool.entries] == [s.model_dump() for s in full.entries]
