@@ -556,11 +556,11 @@ def _text_hash(model_id: str, candidate: Candidate) -> str:
     return _sha(model_id, candidate_text(candidate), experience_texts(candidate))
 
 
-def _home(body: Any) -> tuple[float, float] | None:
+def _home(home: Any) -> tuple[float, float] | None:
     """A candidate record's home coordinates, or None when the record is not usable
     (it is refused, with its reason, when its partition comes)."""
     try:
-        return Location.model_validate(body["home"]).coords
+        return Location.model_validate(home).coords
     except Exception:
         return None
 
@@ -698,10 +698,18 @@ class Rematch:
                         self._abandon(tx, other)
                     return old, True
                 self._abandon(tx, old)
-            rows = tx.execute(select(CandidateRow.pk, CandidateRow.body).join(User, User.id == CandidateRow.coach_id)
+            # Only the home is needed to place a candidate: the database hands out that part.
+            rows = tx.execute(select(CandidateRow.pk, CandidateRow.body["home"].label("home"))
+                              .join(User, User.id == CandidateRow.coach_id)
                               .where(User.active.is_(True)).order_by(CandidateRow.pk)).all()
             size = self.options.partition_size
-            parts = batch.partitions([r.pk for r in rows], size, [_home(r.body) for r in rows])
+            homes: dict[str, tuple[float, float] | None] = {}
+            for r in rows:
+                key = json.dumps(r.home, sort_keys=True)
+                if key not in homes:  # candidates share postcodes
+                    homes[key] = _home(r.home)
+            parts = batch.partitions([r.pk for r in rows], size,
+                                     [homes[json.dumps(r.home, sort_keys=True)] for r in rows])
             now = utcnow()
             run = RematchRun(id=_new_run_id(), status="running", fingerprint=fingerprint,
                              params={**params_key, "exposure_factor": self.options.exposure_factor,
