@@ -150,13 +150,18 @@ def test_incremental_runs_equal_a_full_recompute(encoder):
     assert outcomes["computed"] < outcomes["merged"] + outcomes["refreshed"] + outcomes["reused"]
 
 
-def test_a_pool_whose_known_places_ran_out_is_computed_anew(encoder):
-    ps = places(400, seed=5)
-    c = candidates(1, seed=6)[0].model_copy(update={"max_travel_km": 60.0})
-    params = BatchParams(top=3, reserve=2)
+def _first_pool(encoder, n_places, seed, travel_km, params):
+    """One candidate's first pool: (places, candidate, their vectors, the pool)."""
+    ps = places(n_places, seed=seed)
+    c = candidates(1, seed=seed + 1)[0].model_copy(update={"max_travel_km": travel_km})
     [v] = embed_candidates(encoder, [c])
-    snap = snapshot_of(ps, encoder)
-    first = process_partition(snap, [CandidateTask(c.id, c, v)], params).pools[c.id]
+    first = process_partition(snapshot_of(ps, encoder), [CandidateTask(c.id, c, v)], params).pools[c.id]
+    return ps, c, v, first
+
+
+def test_a_pool_whose_known_places_ran_out_is_computed_anew(encoder):
+    params = BatchParams(top=3, reserve=2)
+    ps, c, v, first = _first_pool(encoder, 400, 5, 60.0, params)
     assert first.floor is not None and len(first.known) == params.depth
     # Close all but a few of the places it knew: fewer than the picks' window stay exact.
     gone = {pid for pid, _ in first.known[: params.depth - params.window + 1]}
@@ -250,12 +255,8 @@ def test_a_closed_place_leaves_a_short_list(encoder):
     """A candidate with fewer places within reach than the list holds: every place is
     picked, so closing the last one must take it off the list (a merge that compared
     only the places still there once kept it)."""
-    ps = places(60, seed=3)
-    c = candidates(1, seed=4)[0].model_copy(update={"max_travel_km": 10.0})
     params = BatchParams(top=5, reserve=5)
-    [v] = embed_candidates(encoder, [c])
-    snap = snapshot_of(ps, encoder)
-    first = process_partition(snap, [CandidateTask(c.id, c, v)], params).pools[c.id]
+    ps, c, v, first = _first_pool(encoder, 60, 3, 10.0, params)
     assert first.floor is None and 1 < len(first.known) <= params.top + params.reserve
     last = first.known[-1][0]
     after, snap2, changes = _change(ps, encoder, [i for i, p in enumerate(ps) if p.id == last], [], 0, seed=41)
