@@ -362,18 +362,10 @@ class CandidatePool:
     def assemble(self, previous_entries: Sequence[dict[str, Any]]) -> "CandidatePool":
         """The pool with every entry, the carried ones taken from ``previous_entries``
         (the previous pool's, as JSON), ranks numbered in pick order."""
-        by_id = {e["placement_id"]: e for e in previous_entries}
-        mine = {e.placement_id: e for e in self.entries}
-        entries = []
-        for rank, pid in enumerate(self.picked, start=1):
-            if pid in mine:
-                entries.append(mine[pid].model_copy(update={"rank": rank}))
-            elif pid in by_id:
-                entries.append(Suggestion.model_validate({**by_id[pid], "rank": rank}))
-            else:
-                raise KeyError(f"{self.candidate_id}: no entry for {pid} in the previous pool")
-        return CandidatePool(candidate_id=self.candidate_id, entries=entries, n_primary=self.n_primary,
-                             known=self.known, floor=self.floor, picked=self.picked)
+        entries = assemble_entries(self.picked, [e.model_dump(mode="json") for e in self.entries],
+                                   previous_entries)
+        return CandidatePool(candidate_id=self.candidate_id, entries=[Suggestion.model_validate(e) for e in entries],
+                             n_primary=self.n_primary, known=self.known, floor=self.floor, picked=self.picked)
 
     @property
     def ranking(self) -> list[tuple[str, float]]:
@@ -389,6 +381,21 @@ class CandidatePool:
         return cls(candidate_id=data["candidate_id"], n_primary=int(data["n_primary"]),
                    known=tuple((str(pid), float(score)) for pid, score in data["known"]), floor=data["floor"],
                    entries=[Suggestion.model_validate(s) for s in data["entries"]])
+
+
+def assemble_entries(picked: Sequence[str], rendered: Sequence[dict[str, Any]],
+                     previous: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Entries (as JSON) in pick order, ranks renumbered: the rendered ones, else the
+    previous pool's. KeyError when a pick has neither."""
+    mine = {e["placement_id"]: e for e in rendered}
+    before = {e["placement_id"]: e for e in previous}
+    out = []
+    for rank, pid in enumerate(picked, start=1):
+        entry = mine.get(pid) or before.get(pid)
+        if entry is None:
+            raise KeyError(f"no entry for {pid} in the previous pool")
+        out.append({**entry, "rank": rank})
+    return out
 
 
 @dataclass
@@ -729,7 +736,8 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
                       n_signals=ev.n_signals)
         _, components = _full_scores(snap, prep, f, everything, settings)
         rendered = _render(snap, prep, f, everything, everything, scores[picks[fresh_picks]], components)
-    carried = tuple(pid for k, pid in enumerate(picked) if k not in set(fresh_picks.tolist()))
+    rendered_at = set(fresh_picks.tolist())
+    carried = tuple(pid for k, pid in enumerate(picked) if k not in rendered_at)
     pool = CandidatePool(candidate_id=prev.candidate_id, entries=rendered, n_primary=n_primary, known=known,
                          floor=floor, picked=picked, carried=carried)
     if prev.entries:

@@ -17,7 +17,17 @@ from sqlalchemy import select
 
 from matching.allocation import contention_text
 from service.schemas import Contention
-from service.tables import RematchResult, RematchRun, RematchRunData
+from service.rematch import newest_run, served_picks
+from service.tables import RematchRunData
+
+
+def contention(lists: int, positions: int, own: bool) -> Contention:
+    """How contested a place is for one candidate: on ``lists`` nightly lists, ``own``
+    if one of them is this candidate's."""
+    others = max(int(lists) - (1 if own else 0), 0)
+    positions = int(positions)
+    return Contention(candidates=others + 1, others=others, positions=positions, scarce=others + 1 > positions,
+                      text=contention_text(others, positions))
 
 
 class ContentionBoard:
@@ -30,9 +40,7 @@ class ContentionBoard:
 
     def current(self, session) -> tuple[tuple[str, datetime] | None, dict[str, list[int]]]:
         """(run id and commit time, {place id: [lists it is on, positions]}); (None, {}) before the first run."""
-        latest = session.execute(select(RematchRun.id, RematchRun.committed_at)
-                                 .where(RematchRun.status == "committed")
-                                 .order_by(RematchRun.committed_at.desc()).limit(1)).first()
+        latest = newest_run(session)
         if latest is None:
             return None, {}
         with self._lock:
@@ -45,16 +53,6 @@ class ContentionBoard:
             self._run, self._exposures = run, exposures
         return run, exposures
 
-    @staticmethod
-    def own_list(session, candidate_pk: int) -> set[str]:
-        """The places on this candidate's served nightly list."""
-        rows = session.execute(select(RematchResult.picks, RematchRun.committed_at)
-                               .join(RematchRun, RematchRun.id == RematchResult.run_id)
-                               .where(RematchResult.candidate_pk == candidate_pk,
-                                      RematchRun.status == "committed")
-                               .order_by(RematchRun.committed_at.desc()).limit(1)).first()
-        return set(rows.picks or []) if rows is not None else set()
-
     def for_places(self, session, candidate_pk: int,
                    places: Iterable[tuple[str, int]]) -> tuple[str | None, dict[str, Contention]]:
         """The run's id, and per (place id, positions) how contested it is for this
@@ -62,12 +60,9 @@ class ContentionBoard:
         run, exposures = self.current(session)
         if run is None:
             return None, {}
-        own = self.own_list(session, candidate_pk)
+        own = set(served_picks(session, candidate_pk))
         out = {}
         for pid, positions in places:
             lists, known_positions = exposures.get(pid, [0, positions])
-            others = max(int(lists) - (1 if pid in own else 0), 0)
-            positions = int(known_positions)
-            out[pid] = Contention(candidates=others + 1, others=others, positions=positions,
-                                  scarce=others + 1 > positions, text=contention_text(others, positions))
+            out[pid] = contention(lists, known_positions, pid in own)
         return run[0], out

@@ -565,19 +565,6 @@ def _home(home: Any) -> tuple[float, float] | None:
         return None
 
 
-def _assemble(picked: Sequence[str], rendered: list[dict], previous: list[dict]) -> list[dict]:
-    """Entries in pick order, ranks renumbered: the rendered ones, else the previous row's."""
-    mine = {e["placement_id"]: e for e in rendered}
-    before = {e["placement_id"]: e for e in previous}
-    out = []
-    for rank, pid in enumerate(picked, start=1):
-        entry = mine.get(pid) or before.get(pid)
-        if entry is None:
-            raise KeyError(f"no entry for {pid} in the previous pool")
-        out.append({**entry, "rank": rank})
-    return out
-
-
 def _new_run_id() -> str:
     return f"r{utcnow():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
 
@@ -703,13 +690,14 @@ class Rematch:
                               .join(User, User.id == CandidateRow.coach_id)
                               .where(User.active.is_(True)).order_by(CandidateRow.pk)).all()
             size = self.options.partition_size
-            homes: dict[str, tuple[float, float] | None] = {}
+            resolved: dict[str, tuple[float, float] | None] = {}
+            homes = []
             for r in rows:
                 key = json.dumps(r.home, sort_keys=True)
-                if key not in homes:  # candidates share postcodes
-                    homes[key] = _home(r.home)
-            parts = batch.partitions([r.pk for r in rows], size,
-                                     [homes[json.dumps(r.home, sort_keys=True)] for r in rows])
+                if key not in resolved:  # candidates share postcodes
+                    resolved[key] = _home(r.home)
+                homes.append(resolved[key])
+            parts = batch.partitions([r.pk for r in rows], size, homes)
             now = utcnow()
             run = RematchRun(id=_new_run_id(), status="running", fingerprint=fingerprint,
                              params={**params_key, "exposure_factor": self.options.exposure_factor,
@@ -741,10 +729,10 @@ class Rematch:
 
     def _last_committed(self) -> tuple[str, dict[str, str]] | None:
         with self.db.read() as session:
-            run_id = session.execute(select(RematchRun.id).where(RematchRun.status == "committed")
-                                     .order_by(RematchRun.committed_at.desc()).limit(1)).scalar_one_or_none()
-            if run_id is None:
+            run = newest_run(session)
+            if run is None:
                 return None
+            run_id = run.id
             versions = session.execute(select(RematchRunData.versions)
                                        .where(RematchRunData.run_id == run_id)).scalar_one_or_none()
         return run_id, versions or {}
@@ -893,7 +881,7 @@ class Rematch:
                 if row["carried"]:
                     picked, rendered = row["carried"]
                     try:
-                        entries = _assemble(picked, rendered, previous_entries.get(pk, []))
+                        entries = batch.assemble_entries(picked, rendered, previous_entries.get(pk, []))
                     except KeyError as exc:  # its previous row is gone: the next run computes it
                         log.warning("rematch: candidate pk %s skipped: %s", pk, exc)
                         failures[pk] = f"{type(exc).__name__}: {exc}"
@@ -1226,11 +1214,22 @@ def run_rematch(db: Database, settings: Settings, encoder: Encoder | None = None
 # --------------------------------------------------------------------------------------
 
 
-def served_list(session, candidate_pk: int) -> tuple[RematchRun | None, list[dict], dict]:
+def newest_run(session):
+    """The newest committed run as a row (``id``, ``committed_at``), or None."""
+    return session.execute(select(RematchRun.id, RematchRun.committed_at).where(RematchRun.status == "committed")
+                           .order_by(RematchRun.committed_at.desc()).limit(1)).first()
+
+
+def served_picks(session, candidate_pk: int) -> list[str]:
+    """The places on the candidate's served nightly list; empty before their first run."""
+    row = _latest_committed(session, [candidate_pk], (RematchResult.picks,)).get(candidate_pk)
+    return list(row.picks or []) if row is not None else []
+
+
+def served_list(session, candidate_pk: int):
     """The candidate's list from the newest committed run: (run, entries, exposures)."""
     latest = _latest_committed(session, [candidate_pk], (RematchResult.entries, RematchResult.picks))
-    run = session.execute(select(RematchRun).where(RematchRun.status == "committed")
-                          .order_by(RematchRun.committed_at.desc()).limit(1)).scalar_one_or_none()
+    run = newest_run(session)
     if run is None:
         return None, [], {}
     exposures = session.execute(select(RematchRunData.exposures)

@@ -18,9 +18,9 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from matching.allocation import contention_text
 from matching.digest import coach_digest, csv_rows, to_csv
 from service.auth import Principal, role
+from service.contention import contention
 from service.context import Ctx
 from service.errors import Refused, documented
 from service.records import candidate_row
@@ -29,7 +29,6 @@ from service.schemas import (
     MAX_DATE,
     MIN_DATE,
     CoachDigest,
-    Contention,
     DigestRun,
     IdPath,
     NightlyList,
@@ -117,9 +116,8 @@ def nightly(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> NightlyList:
     suggestions = []
     for rank, entry in enumerate(entries, start=1):
         n, positions = exposures.get(entry["placement_id"], [1, 1])
-        contention = Contention(candidates=n, others=max(n - 1, 0), positions=positions, scarce=n > positions,
-                                text=contention_text(n - 1, positions))
-        suggestions.append(ContestedSuggestion.model_validate({**entry, "rank": rank, "contention": contention}))
+        suggestions.append(ContestedSuggestion.model_validate(
+            {**entry, "rank": rank, "contention": contention(n, positions, own=True)}))
     return NightlyList(candidate_id=candidate_id, run_id=run.id if run else None,
                        run_at=run.committed_at if run else None, suggestions=suggestions)
 
