@@ -26,8 +26,8 @@ import numpy as np
 import uvicorn
 from sqlalchemy import insert
 
-from matching.generate import generate_candidates, generate_placements
-from matching.models import Candidate, Placement
+from matching.demo.generator import generate_candidates, generate_placements
+from matching.contract.models import Candidate, Placement
 from matching.settings import get_settings
 from service.app import create_app
 from service.db import Database

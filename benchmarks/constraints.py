@@ -12,10 +12,10 @@ import time
 
 import numpy as np
 
-from matching.constraints import Columns, PlacementTable, Profile, evaluate
-from matching.fml import load_catalogue
-from matching.geo import haversine_km, load_gazetteer
-from matching.models import Candidate
+from matching.constraints.engine import Columns, PlacementTable, Profile, evaluate
+from matching.reference.fml import load_catalogue
+from matching.reference.geo import haversine_km, load_gazetteer
+from matching.contract.models import Candidate
 
 
 def random_table(n: int, rng: np.random.Generator, columns: Columns) -> PlacementTable:

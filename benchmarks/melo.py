@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from matching.occupations import ISCO_PREFIX, OccupationLinker, SignalSet, load_esco  # noqa: E402
+from matching.occupations.linker import ISCO_PREFIX, OccupationLinker, SignalSet, load_esco  # noqa: E402
 
 DEFAULT_QUERIES = REPO.parent / "shared" / "data" / "melo_nl_dev" / "queries.tsv"
 
@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     parser.add_argument("--encoders", default=None,
-                        help="NAME=WEIGHT,... for matching.encoders (default: the linker's); 'none' = lexical only")
+                        help="NAME=WEIGHT,... for matching.text.encoders (default: the linker's); 'none' = lexical only")
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)

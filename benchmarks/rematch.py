@@ -142,7 +142,7 @@ def load_database(db, work: Path, n_places: int, n_candidates: int) -> None:
 
 def change_places(db, share: float, seed: int = 5) -> dict[str, int]:
     """Close a third, edit a third, add a third (as new places) of ``share`` of the open places."""
-    from matching.generate import generate_placements
+    from matching.demo.generator import generate_placements
     from service.tables import PlacementRow, utcnow
 
     rng = np.random.default_rng(seed)
@@ -179,7 +179,7 @@ def faiss_baseline(settings, encoder, top: int) -> tuple[float, int]:
     """Bare exact top-k of the run's own candidate vectors against its place vectors."""
     import faiss
 
-    from matching.index import load_index
+    from matching.index.vector_index import load_index
     from service.db import Database
     from service.tables import CandidateVectorRow
 
@@ -234,7 +234,7 @@ def main() -> None:
         elif path.exists():
             path.unlink()
 
-    from matching.encoders import get_encoder
+    from matching.text.encoders import get_encoder
     from service.db import Database
     from service.rematch import RematchOptions, run_rematch
 

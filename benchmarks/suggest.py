@@ -17,11 +17,11 @@ import time
 import faiss
 import numpy as np
 
-from matching.embedding_cache import EmbeddingCache
-from matching.encoders import get_encoder
-from matching.generate import generate_candidates, generate_placements, story_candidates
-from matching.matcher import Matcher
-from matching.models import Candidate, Placement
+from matching.text.embedding_cache import EmbeddingCache
+from matching.text.encoders import get_encoder
+from matching.demo.generator import generate_candidates, generate_placements, story_candidates
+from matching.live.matcher import Matcher
+from matching.contract.models import Candidate, Placement
 from matching.settings import get_settings
 
 
@@ -72,13 +72,13 @@ def main() -> None:
 
 
 def _texts(places):
-    from matching.scoring import placement_text
+    from matching.ranking.components import placement_text
 
     return [placement_text(p) for p in places]
 
 
 def _ctext(c):
-    from matching.scoring import candidate_text
+    from matching.ranking.components import candidate_text
 
     return candidate_text(c)
 

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import Sequence
 
-from matching.io import InputError, read_jsonl, write_jsonl
+from matching.contract.io import InputError, read_jsonl, write_jsonl
 from matching.settings import get_settings
 
 DEMO_PLACEMENTS = 2000
@@ -27,12 +27,12 @@ def _positive_int(text: str) -> int:
 
 def _matcher():
     """A matcher whose place embeddings persist under the state folder between runs."""
-    from matching.embedding_cache import EmbeddingCache
-    from matching.matcher import Matcher
+    from matching.text.embedding_cache import EmbeddingCache
+    from matching.live.matcher import Matcher
 
     state = get_settings().state_dir
     state.mkdir(parents=True, exist_ok=True)
-    from matching.occupations import OccupationLinker
+    from matching.occupations.linker import OccupationLinker
 
     # The lexical linker fits in seconds; embedding all of ESCO for it would cost
     # minutes on a fresh machine for a small gain in occupational proximity.
@@ -41,7 +41,7 @@ def _matcher():
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
-    from matching.models import Candidate, Placement
+    from matching.contract.models import Candidate, Placement
 
     candidates = read_jsonl(args.candidates, Candidate)
     placements = read_jsonl(args.placements, Placement)
@@ -55,7 +55,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from matching.generate import generate_demo
+    from matching.demo.generator import generate_demo
 
     started = time.perf_counter()
     counts = generate_demo(Path(args.out_dir), args.placements, args.candidates, seed=args.seed,
@@ -66,7 +66,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_link_title(args: argparse.Namespace) -> int:
-    from matching.occupations import link_titles_file
+    from matching.occupations.linker import link_titles_file
 
     written, skipped = link_titles_file(args.input, args.out, args.top)
     print(f"{written} titles linked ({skipped} blank lines skipped) -> {args.out}", file=sys.stderr)
@@ -74,8 +74,8 @@ def _cmd_link_title(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from matching.generate import generate_placements
-    from matching.models import Candidate, Placement
+    from matching.demo.generator import generate_placements
+    from matching.contract.models import Candidate, Placement
 
     settings = get_settings()
     candidates = read_jsonl(settings.data_dir / "demo" / "candidates.jsonl", Candidate)

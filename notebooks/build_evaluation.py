@@ -27,10 +27,10 @@ import numpy as np, pandas as pd
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matching.generate import generate_placements, generate_candidates, story_candidates
-from matching.models import Candidate, Placement
-from matching.matcher import Matcher
-from matching.embedding_cache import EmbeddingCache
+from matching.demo.generator import generate_placements, generate_candidates, story_candidates
+from matching.contract.models import Candidate, Placement
+from matching.live.matcher import Matcher
+from matching.text.embedding_cache import EmbeddingCache
 from matching.settings import get_settings
 state = get_settings().state_dir; state.mkdir(parents=True, exist_ok=True)
 cache = EmbeddingCache(state / "embeddings.sqlite")"""),
@@ -57,8 +57,8 @@ table"""),
 
 20,000 generated places; per candidate pattern the share that is feasible (no
 limit exceeded, open, within travel distance) and the share flagged."""),
-    ("code", """from matching.constraints import Columns, PlacementTable, Profile, evaluate
-from matching.fml import load_catalogue
+    ("code", """from matching.constraints.engine import Columns, PlacementTable, Profile, evaluate
+from matching.reference.fml import load_catalogue
 places = [Placement.model_validate(p) for p in generate_placements(20000, seed=11)]
 cols = Columns.from_catalogue(load_catalogue())
 table = PlacementTable.from_placements(places, cols)

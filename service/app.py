@@ -11,8 +11,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
-from matching.encoders import Encoder
-from matching.models import Placement
+from matching.text.encoders import Encoder
+from matching.contract.models import Placement
 from matching.settings import Settings, get_settings
 from service import errors
 from service.auth import RoleCheck

@@ -48,7 +48,7 @@ def _cmd_migrate(args: argparse.Namespace) -> int:
 def _cmd_create_user(args: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
-    from matching.models import describe_errors
+    from matching.contract.models import describe_errors
     from service.db import Database
     from service.errors import Refused
     from service.routes.admin import create_user_row

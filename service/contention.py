@@ -15,7 +15,7 @@ from typing import Iterable
 
 from sqlalchemy import select
 
-from matching.allocation import contention_text
+from matching.batch.allocation import contention_text
 from service.schemas import Contention
 from service.rematch import newest_run, served_picks
 from service.tables import RematchRunData

@@ -17,9 +17,9 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from matching.generate import generate_placements
-from matching.io import read_jsonl
-from matching.models import Candidate, Placement
+from matching.demo.generator import generate_placements
+from matching.contract.io import read_jsonl
+from matching.contract.models import Candidate, Placement
 from matching.settings import Settings
 from service import events
 from service.auth import Principal, issue_token

@@ -15,7 +15,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from matching.constraints import (
+from matching.constraints.engine import (
     EXCEED,
     SIGNAL,
     PlacementTable,
@@ -23,10 +23,10 @@ from matching.constraints import (
     evaluate,
     explain_row,
 )
-from matching.encoders import Encoder
-from matching.matcher import Matcher
-from matching.models import Candidate, CandidateSuggestions, ItemVerdict, Placement
-from matching.scoring import experience_texts, placement_text
+from matching.text.encoders import Encoder
+from matching.live.matcher import Matcher
+from matching.contract.models import Candidate, CandidateSuggestions, ItemVerdict, Placement
+from matching.ranking.components import experience_texts, placement_text
 from matching.settings import Settings
 
 log = logging.getLogger(__name__)

@@ -17,7 +17,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from matching.models import describe_errors
+from matching.contract.models import describe_errors
 from service.schemas import ErrorResponse
 
 log = logging.getLogger("service")

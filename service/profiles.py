@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import secrets
 
-from matching.explain import EXPERIENCE_CLAIM
-from matching.models import Candidate, Placement
+from matching.ranking.explanation import EXPERIENCE_CLAIM
+from matching.contract.models import Candidate, Placement
 from service.schemas import EmployerCandidateProfile, EmployerEducation, EmployerExperience
 
 MAX_SHARED_SKILLS = 4

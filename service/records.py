@@ -13,7 +13,7 @@ from fastapi import HTTPException
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from matching.models import Placement
+from matching.contract.models import Placement
 from service.auth import Principal
 from service.schemas import (
     SERVICE_CANDIDATE_FIELDS,

@@ -13,12 +13,12 @@ What a run does, in order:
 3. Finds or starts the run. A run that stopped half-way (killed, or an error) is
    resumed when the places and settings are still the same (its fingerprint);
    its finished partitions are not computed again. Otherwise it is abandoned.
-4. Processes the candidates partition by partition (:func:`matching.rematch.process_partition`,
+4. Processes the candidates partition by partition (:func:`matching.batch.partition.process_partition`,
    in worker processes); each partition's results are committed with a marker
    row, so a resumed run skips it. Candidates whose pool nothing could have
    changed keep it. A candidate that cannot be read or matched is logged with
    its id, recorded in ``rematch_failures`` and skipped.
-5. Commits: spreads scarce places (:mod:`matching.allocation`), writes what
+5. Commits: spreads scarce places (:mod:`matching.batch.allocation`), writes what
    each candidate is served, the digests and the run's status in ONE
    transaction. Until that commit the previous run's results are what the API
    serves; a run that dies before it changes nothing anyone sees.
@@ -47,16 +47,16 @@ import numpy as np
 from pydantic import ValidationError
 from sqlalchemy import JSON, Text, bindparam, cast, delete, func, insert, literal, select, update
 
-from matching import rematch as batch
-from matching.allocation import allocate, contention_text, quota_for
-from matching.constraints import EXCEED, Columns, Profile, evaluate, explain_row
-from matching.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
-from matching.embedding_cache import EmbeddingCache
-from matching.encoders import Encoder
-from matching.fml import load_catalogue
-from matching.index import VectorIndex, load_index, make_index
-from matching.models import Candidate, Location, Placement, describe_errors
-from matching.scoring import candidate_text, experience_texts, placement_text
+from matching.batch import partition as batch
+from matching.batch.allocation import allocate, contention_text, quota_for
+from matching.constraints.engine import EXCEED, Columns, Profile, evaluate, explain_row
+from matching.batch.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
+from matching.text.embedding_cache import EmbeddingCache
+from matching.text.encoders import Encoder
+from matching.reference.fml import load_catalogue
+from matching.index.vector_index import VectorIndex, load_index, make_index
+from matching.contract.models import Candidate, Location, Placement, describe_errors
+from matching.ranking.components import candidate_text, experience_texts, placement_text
 from matching.settings import Settings
 from service.db import Database
 from service.schemas import HIDING_CODES
@@ -608,7 +608,7 @@ class Rematch:
         self.db = db
         self.settings = settings
         if encoder is None:
-            from matching.encoders import get_encoder
+            from matching.text.encoders import get_encoder
 
             encoder = get_encoder(settings.encoder, settings.model_path)
         self.encoder = encoder

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from matching.models import Candidate, CandidateSuggestions, EducationLevel, Id, Placement, Suggestion
+from matching.contract.models import Candidate, CandidateSuggestions, EducationLevel, Id, Placement, Suggestion
 from service import examples
 
 # Earliest and latest dates the service accepts: date arithmetic on the timeline

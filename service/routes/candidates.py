@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, Query, Response
 from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 
-from matching.models import describe_errors
+from matching.contract.models import describe_errors
 from service import events, examples
 from service.auth import Principal, role
 from service.context import Ctx

@@ -18,7 +18,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy import select
 
-from matching.digest import coach_digest, csv_rows, to_csv
+from matching.batch.digest import coach_digest, csv_rows, to_csv
 from service.auth import Principal, role
 from service.contention import contention
 from service.context import Ctx

@@ -13,7 +13,7 @@ from fastapi import APIRouter, Body, Query, Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
 
-from matching.models import Placement, PlacementKind, PlacementStatus, describe_errors
+from matching.contract.models import Placement, PlacementKind, PlacementStatus, describe_errors
 from service import examples
 from service.auth import Principal, role
 from service.context import AppContext, Ctx

@@ -14,7 +14,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 from sqlalchemy import select
 
-from matching.models import PlacementKind
+from matching.contract.models import PlacementKind
 from service import events, examples
 from service.auth import Principal, role
 from service.context import Ctx

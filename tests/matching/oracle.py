@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import math
 
-from matching.fml import load_catalogue
-from matching.models import Candidate, Placement
+from matching.reference.fml import load_catalogue
+from matching.contract.models import Candidate, Placement
 
 DAY = {0: math.inf, 1: 8, 2: 6, 3: 4, 4: 2}
 WEEK = {0: math.inf, 1: 40, 2: 30, 3: 20, 4: 10}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from matching.fml import load_catalogue
-from matching.models import Candidate, Placement
+from matching.reference.fml import load_catalogue
+from matching.contract.models import Candidate, Placement
 
 FML = load_catalogue()
 # A handful of postcodes spread over the country, a few close together, so that

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from matching.allocation import allocate, contention_text, quota_for
+from matching.batch.allocation import allocate, contention_text, quota_for
 
 
 def test_scarce_place_is_spread_and_total_score_drops_little():

@@ -4,7 +4,7 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.constraints import (
+from matching.constraints.engine import (
     EXCEED,
     PASS,
     SIGNAL,
@@ -14,8 +14,8 @@ from matching.constraints import (
     evaluate,
     explain_row,
 )
-from matching.fml import load_catalogue
-from matching.models import Candidate
+from matching.reference.fml import load_catalogue
+from matching.contract.models import Candidate
 from tests.conftest import make_candidate, make_placement
 from tests.matching import oracle
 from tests.matching.strategies import candidates, placement_sets

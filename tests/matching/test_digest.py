@@ -6,7 +6,7 @@ import csv
 import io
 import json
 
-from matching.digest import PlaceFacts, Served, coach_digest, csv_rows, diff_candidate, to_csv, write_digest_files
+from matching.batch.digest import PlaceFacts, Served, coach_digest, csv_rows, diff_candidate, to_csv, write_digest_files
 
 
 def test_diff_names_every_change_and_its_reason():

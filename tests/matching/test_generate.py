@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from matching.fml import HOURS_PER_WEEK_BY_LEVEL
-from matching.generate import (
+from matching.reference.fml import HOURS_PER_WEEK_BY_LEVEL
+from matching.demo.generator import (
     SECTOR_NAMES,
     SECTORS,
     generate_candidates,
@@ -17,7 +17,7 @@ from matching.generate import (
     generate_placements,
     story_candidates,
 )
-from matching.models import PLACEMENT_KINDS, PLACEMENT_STATUSES, Candidate, Placement
+from matching.contract.models import PLACEMENT_KINDS, PLACEMENT_STATUSES, Candidate, Placement
 from matching.settings import REPO_ROOT
 
 N = 400

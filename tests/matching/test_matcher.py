@@ -5,7 +5,7 @@ import random
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.matcher import Matcher
+from matching.live.matcher import Matcher
 from tests.conftest import HashingEncoder, make_candidate, make_placement
 from tests.matching import oracle
 from tests.matching.strategies import candidates, placement_sets
@@ -178,7 +178,7 @@ def test_duplicate_ids_are_refused():
 
 
 def test_occupation_component_rewards_related_work_and_explains_it():
-    from matching.occupations import OccupationLinker
+    from matching.occupations.linker import OccupationLinker
 
     linker = OccupationLinker(encoders=()).fit()
     places = [make_placement(id="p-gast", title="Gastvrouw", description="Ontvangst."),

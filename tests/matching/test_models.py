@@ -7,7 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
-from matching.models import Candidate, Placement, describe_errors
+from matching.contract.models import Candidate, Placement, describe_errors
 from tests.conftest import make_candidate, make_placement
 
 BASE_C = json.loads(make_candidate().model_dump_json(exclude_none=True))

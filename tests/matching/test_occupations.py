@@ -8,7 +8,7 @@ import random
 import numpy as np
 import pytest
 
-from matching.occupations import (
+from matching.occupations.linker import (
     ISCO_PREFIX, OCCUPATION_PREFIX, PROXIMITY_ANCESTOR, PROXIMITY_ISCO, PROXIMITY_PARENT, PROXIMITY_SIBLING,
     DutchTitleAnalyzer, EscoOccupations, OccupationLinker, _analyzer_for, fold, link_titles_file, load_esco,
     occupation_proximity, proximity_matrix, query_variants)

@@ -8,8 +8,8 @@ import pickle
 import numpy as np
 import pytest
 
-from matching.matcher import Matcher
-from matching.rematch import (
+from matching.live.matcher import Matcher
+from matching.batch.partition import (
     BatchParams,
     CandidateTask,
     ChangeSet,
@@ -18,7 +18,7 @@ from matching.rematch import (
     partitions,
     process_partition,
 )
-from matching.scoring import placement_text
+from matching.ranking.components import placement_text
 from tests.conftest import HashingEncoder, make_candidate, make_placement
 
 POSTCODES = ["6511", "6512", "6525", "6541", "6601", "6703", "6811", "5211", "3511", "1012", "9711", "7511"]
@@ -64,7 +64,7 @@ def test_pools_equal_the_live_matcher(encoder, monkeypatch):
     cs = candidates(30)
     # The batch scores every feasible place; so does the live list when its
     # shortlist is allowed to hold them all.
-    monkeypatch.setattr("matching.matcher.SHORTLIST_MIN", 10_000)
+    monkeypatch.setattr("matching.live.matcher.SHORTLIST_MIN", 10_000)
     matcher = Matcher(encoder=encoder, index_backend="flat").fit(ps)
     snap = snapshot_of(ps, encoder)
     result = process_partition(snap, [CandidateTask(c.id, c) for c in cs], BatchParams(top=5, reserve=5),
@@ -83,7 +83,7 @@ def test_pools_equal_the_live_matcher(encoder, monkeypatch):
 def test_region_holds_every_place_within_reach():
     ps = places(400, seed=3)
     snap = PlaceSnapshot.build(ps, None)
-    from matching.geo import haversine_km
+    from matching.reference.geo import haversine_km
 
     for lat, lon, km in [(51.84, 5.86, 10), (52.09, 5.12, 45), (53.2, 6.56, 25), (51.44, 5.47, 80)]:
         rows = set(snap.region(lat, lon, km).tolist())
@@ -230,8 +230,8 @@ def test_params_are_checked():
 
 
 def test_the_bound_that_skips_changed_places_is_never_below_a_score(encoder):
-    from matching.constraints import Profile
-    from matching.rematch import _feasible, _full_scores, _may_beat, _Prepared
+    from matching.constraints.engine import Profile
+    from matching.batch.partition import _feasible, _full_scores, _may_beat, _Prepared
     from matching.settings import get_settings
 
     settings = get_settings()

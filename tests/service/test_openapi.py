@@ -8,7 +8,7 @@ import json
 import pytest
 from pydantic import BaseModel
 
-from matching.models import CandidateSuggestions
+from matching.contract.models import CandidateSuggestions
 from service import examples, schemas
 from service.schemas import CandidateBody, EmployerIntroduction, FeedbackIn, PlacementBody
 

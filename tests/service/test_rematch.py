@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from matching import rematch as batch
+from matching.batch import partition as batch
 from service import cli
 from service.rematch import RematchBusy, RematchOptions, RunLock, run_rematch
 from service.tables import (
@@ -283,7 +283,7 @@ def test_digest_and_nightly_refusals(world, settings):
 
 
 def test_the_command(world, settings, monkeypatch, capsys):
-    from matching import encoders
+    from matching.text import encoders
     from matching import settings as settings_module
 
     base_places(world)

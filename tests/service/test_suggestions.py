@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from matching.models import CandidateSuggestions
+from matching.contract.models import CandidateSuggestions
 from tests.service.conftest import candidate_json, placement_json
 
 

@@ -135,7 +135,7 @@ class CharTfidfEncoder:
     ) -> None:
         if corpus is None:
             if data_dir is None:
-                from .settings import get_settings
+                from matching.settings import get_settings
 
                 data_dir = get_settings().data_dir
             corpus = esco_corpus(data_dir)
@@ -540,7 +540,7 @@ _cache_lock = threading.RLock()
 
 
 def _state_dir() -> Path:
-    from .settings import get_settings
+    from matching.settings import get_settings
 
     return get_settings().state_dir
 

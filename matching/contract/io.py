@@ -10,7 +10,7 @@ from typing import Iterable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from matching.models import describe_errors
+from matching.contract.models import describe_errors
 
 M = TypeVar("M", bound=BaseModel)
 MAX_REPORTED = 20

@@ -17,7 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
-from matching.fml import (
+from matching.reference.fml import (
     BIN,
     CAT,
     COND,
@@ -33,8 +33,8 @@ from matching.fml import (
     FmlCatalogue,
     load_catalogue,
 )
-from matching.geo import haversine_km
-from matching.models import Candidate, ItemVerdict, Placement
+from matching.reference.geo import haversine_km
+from matching.contract.models import Candidate, ItemVerdict, Placement
 from matching.settings import Settings, get_settings
 
 PASS, SIGNAL, EXCEED = 0, 1, 2

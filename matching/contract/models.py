@@ -21,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from matching.fml import BIN, CAT, COND, LAT, ORD, WORK_TIME_ITEMS, load_catalogue
-from matching.geo import load_gazetteer, parse_postcode
+from matching.reference.fml import BIN, CAT, COND, LAT, ORD, WORK_TIME_ITEMS, load_catalogue
+from matching.reference.geo import load_gazetteer, parse_postcode
 
 EDUCATION_LEVELS = (
     "basisonderwijs", "vmbo", "mbo-1", "mbo-2", "mbo-3", "mbo-4", "havo", "vwo", "hbo", "wo",

@@ -14,7 +14,7 @@ from typing import Sequence
 
 import numpy as np
 
-from matching.models import EDUCATION_RANK, PLACEMENT_KINDS, Candidate, Placement
+from matching.contract.models import EDUCATION_RANK, PLACEMENT_KINDS, Candidate, Placement
 from matching.settings import ScoreWeights
 
 KIND_CODE = {k: i for i, k in enumerate(PLACEMENT_KINDS)}

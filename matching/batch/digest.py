@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
-from matching.explain import item_label
+from matching.ranking.explanation import item_label
 
 # Why a place left a candidate's list: code -> what the coach reads.
 DROP_REASONS = {

@@ -14,8 +14,8 @@ from typing import Sequence
 
 import numpy as np
 
-from matching import explain
-from matching.constraints import (
+from matching.ranking import explanation as explain
+from matching.constraints.engine import (
     EXCEED,
     SIGNAL,
     Columns,
@@ -24,19 +24,19 @@ from matching.constraints import (
     evaluate,
     explain_row,
 )
-from matching.embedding_cache import EmbeddingCache
-from matching.encoders import Encoder
-from matching.index import VectorIndex, make_index
-from matching.fml import load_catalogue
-from matching.models import (
+from matching.text.embedding_cache import EmbeddingCache
+from matching.text.encoders import Encoder
+from matching.index.vector_index import VectorIndex, make_index
+from matching.reference.fml import load_catalogue
+from matching.contract.models import (
     Candidate,
     CandidateSuggestions,
     Excluded,
     Placement,
     Suggestion,
 )
-from matching.retrieval import shortlist, top_rows
-from matching.scoring import (
+from matching.live.retrieval import shortlist, top_rows
+from matching.ranking.components import (
     KIND_CODE,
     NO_CALIBRATION,
     SIMILARITY_RANGES,
@@ -146,7 +146,7 @@ class Matcher:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            from matching.encoders import get_encoder
+            from matching.text.encoders import get_encoder
 
             self._encoder = get_encoder(self.settings.encoder, self.settings.model_path)
         return self._encoder
@@ -265,7 +265,7 @@ class Matcher:
         """(n_experience, len(rows)) proximity of each experience's occupation to each place's."""
         if self.linker is None or not candidate.experience:
             return None
-        from matching.occupations import proximity_matrix
+        from matching.occupations.linker import proximity_matrix
 
         exp = [self._occupation(e.title) or "" for e in candidate.experience]
         places = [self._occupation(snap.placements[r].title) or "" for r in rows]

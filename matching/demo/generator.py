@@ -22,8 +22,8 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from matching.geo import load_gazetteer, normalise_place
-from matching.io import write_jsonl
+from matching.reference.geo import load_gazetteer, normalise_place
+from matching.contract.io import write_jsonl
 from matching.settings import get_settings
 
 __all__ = [

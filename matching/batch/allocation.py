@@ -3,7 +3,7 @@
 Each candidate's own ranking puts the best places first, so a werkervaringsplek
 with one position can sit on top of forty lists at once. This step chooses every
 candidate's list from their pool (their own list plus a reserve of next-best
-places, see :mod:`matching.rematch`) so that no place appears in more lists than
+places, see :mod:`matching.batch.partition`) so that no place appears in more lists than
 its quota, ``ceil(positions x factor)``, while the sum of the scores of all lists
 stays as high as possible.
 

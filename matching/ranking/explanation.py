@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from matching.constraints import TRAVEL_ITEM
-from matching.fml import load_catalogue
-from matching.models import Candidate, ItemVerdict, Placement
+from matching.constraints.engine import TRAVEL_ITEM
+from matching.reference.fml import load_catalogue
+from matching.contract.models import Candidate, ItemVerdict, Placement
 
 # A calibrated similarity of an experience with the place from which "sluit aan"
 # is a fair thing to say; below it the text match is too weak to claim.

@@ -9,7 +9,7 @@ driver can run partitions in a process pool, or on Dask or Ray (see
 Per candidate the result is a :class:`CandidatePool`: the ranked list
 (constraints, scoring, diversity, explanations, as ``Matcher.suggest`` builds
 it), followed by ``reserve`` next-best places that the allocation step
-(:mod:`matching.allocation`) may swap in when a place is contested. Unlike the
+(:mod:`matching.batch.allocation`) may swap in when a place is contested. Unlike the
 live list, which scores a retrieval shortlist, the batch scores every feasible
 place within reach, so its list is the exact best by the full score; the two
 agree whenever the shortlist holds the best places, which it nearly always does.
@@ -50,12 +50,12 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 
 import numpy as np
 
-from matching import explain
-from matching.constraints import SIGNAL, Columns, PlacementTable, Profile, evaluate, explain_row
-from matching.encoders import Encoder
-from matching.fml import load_catalogue
-from matching.models import Candidate, Location, Placement, Suggestion
-from matching.scoring import (
+from matching.ranking import explanation as explain
+from matching.constraints.engine import SIGNAL, Columns, PlacementTable, Profile, evaluate, explain_row
+from matching.text.encoders import Encoder
+from matching.reference.fml import load_catalogue
+from matching.contract.models import Candidate, Location, Placement, Suggestion
+from matching.ranking.components import (
     PlacementFeatures,
     candidate_text,
     combine,

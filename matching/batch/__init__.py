@@ -1,0 +1,1 @@
+"""The nightly batch: snapshots, partitions, merges, allocation and digests."""

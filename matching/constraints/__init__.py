@@ -1,0 +1,1 @@
+"""The constraint engine: the contract's verdict table, vectorised over places."""

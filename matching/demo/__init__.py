@@ -1,0 +1,1 @@
+"""Synthetic Dutch demo data and the five story candidates."""

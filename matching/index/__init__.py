@@ -1,0 +1,1 @@
+"""The vector index of place embeddings (FAISS, with a numpy oracle)."""

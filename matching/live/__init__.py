@@ -1,0 +1,1 @@
+"""Live suggestions: the in-memory matcher and its retrieval shortlist."""

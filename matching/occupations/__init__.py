@@ -1,0 +1,1 @@
+"""ESCO occupations: linking Dutch job titles, and occupational proximity."""

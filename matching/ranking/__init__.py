@@ -1,0 +1,1 @@
+"""The ranker: score components, calibration, diversity and Dutch explanations."""

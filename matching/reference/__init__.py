@@ -1,0 +1,1 @@
+"""Reference data: the FML catalogue and the Dutch gazetteer."""
