@@ -176,7 +176,7 @@ def speed_sentences(n: int) -> list[str]:
 
 
 def measure_speed(name: str, n: int, model_path: str = "") -> dict:
-    from matching.text.encoders import get_encoder
+    from matching.text import get_encoder
 
     sentences = speed_sentences(n + 20)
     t0 = time.perf_counter()
@@ -225,8 +225,7 @@ def speed_in_subprocess(name: str, n: int, model_path: str = "") -> dict:
 def embed_all(names: list[str], tasks: list[Task], cache_path: str | None,
               model_path: str = "") -> dict[str, dict[str, np.ndarray]]:
     """Per encoder: text -> vector for every distinct text in the tasks."""
-    from matching.text.embedding_cache import EmbeddingCache
-    from matching.text.encoders import get_encoder
+    from matching.text import EmbeddingCache, get_encoder
 
     texts = sorted({t for task in tasks for t in (*task.queries, *task.docs)})
     out = {}
@@ -340,7 +339,7 @@ def main(argv: list[str] | None = None) -> int:
         print_table("Single encoders:", res["single"], tasks)
         best = sorted(res["hybrid"].items(), key=lambda kv: -headline(kv[1]))
         print_table("Hybrids, best 8 of the weight grid (step 0.1):", dict(best[:8]), tasks)
-        from matching.text.encoders import DEFAULT_HYBRID
+        from matching.text import DEFAULT_HYBRID
 
         default_label = "+".join(f"{n}={w:g}" for n, w in DEFAULT_HYBRID)
         shown = [*res["single"].items(), *best[:3]]

@@ -87,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fraction", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--encoders", default=None,
-                        help="NAME=WEIGHT,... for matching.text.encoders (default: the linker's); 'none' = lexical only")
+                        help="NAME=WEIGHT,... for matching.text.get_encoder (default: the linker's); 'none' = lexical only")
     parser.add_argument("--tune", action="store_true",
                         help="search the fusion weights on this hold-out and print the best")
     parser.add_argument("--calibrate", action="store_true",

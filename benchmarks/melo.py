@@ -121,7 +121,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
     parser.add_argument("--encoders", default=None,
-                        help="NAME=WEIGHT,... for matching.text.encoders (default: the linker's); 'none' = lexical only")
+                        help="NAME=WEIGHT,... for matching.text.get_encoder (default: the linker's); 'none' = lexical only")
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)

@@ -234,7 +234,7 @@ def main() -> None:
         elif path.exists():
             path.unlink()
 
-    from matching.text.encoders import get_encoder
+    from matching.text import get_encoder
     from service.db import Database
     from service.rematch import RematchOptions, run_rematch
 

@@ -17,8 +17,7 @@ import time
 import faiss
 import numpy as np
 
-from matching.text.embedding_cache import EmbeddingCache
-from matching.text.encoders import get_encoder
+from matching.text import EmbeddingCache, get_encoder
 from matching.demo.generator import generate_candidates, generate_placements, story_candidates
 from matching.live.matcher import Matcher
 from matching.contract.models import Candidate, Placement

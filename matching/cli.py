@@ -27,7 +27,7 @@ def _positive_int(text: str) -> int:
 
 def _matcher():
     """A matcher whose place embeddings persist under the state folder between runs."""
-    from matching.text.embedding_cache import EmbeddingCache
+    from matching.text import EmbeddingCache
     from matching.live.matcher import Matcher
 
     state = get_settings().state_dir

@@ -30,7 +30,7 @@ import matplotlib.pyplot as plt
 from matching.demo.generator import generate_placements, generate_candidates, story_candidates
 from matching.contract.models import Candidate, Placement
 from matching.live.matcher import Matcher
-from matching.text.embedding_cache import EmbeddingCache
+from matching.text import EmbeddingCache
 from matching.settings import get_settings
 state = get_settings().state_dir; state.mkdir(parents=True, exist_ok=True)
 cache = EmbeddingCache(state / "embeddings.sqlite")"""),

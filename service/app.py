@@ -11,7 +11,7 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
-from matching.text.encoders import Encoder
+from matching.text import Encoder
 from matching.contract.models import Placement
 from matching.settings import Settings, get_settings
 from service import errors

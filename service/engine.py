@@ -23,7 +23,7 @@ from matching.constraints.engine import (
     evaluate,
     explain_row,
 )
-from matching.text.encoders import Encoder
+from matching.text import Encoder
 from matching.live.matcher import Matcher
 from matching.contract.models import Candidate, CandidateSuggestions, ItemVerdict, Placement
 from matching.ranking.components import experience_texts, placement_text

@@ -51,8 +51,7 @@ from matching.batch import partition as batch
 from matching.batch.allocation import allocate, contention_text, quota_for
 from matching.constraints.engine import EXCEED, Columns, Profile, evaluate, explain_row
 from matching.batch.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
-from matching.text.embedding_cache import EmbeddingCache
-from matching.text.encoders import Encoder
+from matching.text import EmbeddingCache, Encoder
 from matching.reference.fml import load_catalogue
 from matching.index.vector_index import VectorIndex, load_index, make_index
 from matching.contract.models import Candidate, Location, Placement, describe_errors
@@ -608,7 +607,7 @@ class Rematch:
         self.db = db
         self.settings = settings
         if encoder is None:
-            from matching.text.encoders import get_encoder
+            from matching.text import get_encoder
 
             encoder = get_encoder(settings.encoder, settings.model_path)
         self.encoder = encoder

@@ -11,7 +11,7 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("HF_HUB_DISABLE_PROGRESS_BARS", "1")
 
-from matching.text.encoders import l2_normalise  # noqa: E402
+from matching.text import l2_normalise  # noqa: E402
 from matching.contract.models import Candidate, Placement  # noqa: E402
 
 

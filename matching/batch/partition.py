@@ -52,7 +52,7 @@ import numpy as np
 
 from matching.ranking import explanation as explain
 from matching.constraints.engine import SIGNAL, Columns, PlacementTable, Profile, evaluate, explain_row
-from matching.text.encoders import Encoder
+from matching.text import Encoder
 from matching.reference.fml import load_catalogue
 from matching.contract.models import Candidate, Location, Placement, Suggestion
 from matching.ranking.components import (

@@ -24,8 +24,7 @@ from matching.constraints.engine import (
     evaluate,
     explain_row,
 )
-from matching.text.embedding_cache import EmbeddingCache
-from matching.text.encoders import Encoder
+from matching.text import EmbeddingCache, Encoder
 from matching.index.vector_index import VectorIndex, make_index
 from matching.reference.fml import load_catalogue
 from matching.contract.models import (
@@ -146,7 +145,7 @@ class Matcher:
     @property
     def encoder(self) -> Encoder:
         if self._encoder is None:
-            from matching.text.encoders import get_encoder
+            from matching.text import get_encoder
 
             self._encoder = get_encoder(self.settings.encoder, self.settings.model_path)
         return self._encoder

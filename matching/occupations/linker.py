@@ -10,7 +10,7 @@ of evidence are fused:
 * character n-gram and compound-part TF-IDF similarity to the labels, and
   character n-gram similarity to the descriptions;
 * sentence-embedding similarity to the labels (the best-matching label of an
-  occupation counts) and to the descriptions, through :mod:`matching.text.encoders`.
+  occupation counts) and to the descriptions, through :mod:`matching.text`.
 
 Each fuzzy signal is standardised per title and the signals are summed with
 weights chosen on held-out ESCO labels (``benchmarks/esco_holdout.py``); an
@@ -430,7 +430,7 @@ class LinkerWeights:
 # (encoder name, weight of its label similarity, weight of its description
 # similarity, how titles and labels are written for it), chosen with the weights
 # above on the ESCO hold-out. "e5" is multilingual-e5-small; where
-# matching.text.encoders does not offer it, the linker falls back to
+# matching.text does not offer it, the linker falls back to
 # FALLBACK_ENCODERS (tuned the same way for USE alone). Text forms: "parts" =
 # normalised compound parts (USE's small vocabulary rarely holds a Dutch compound
 # whole), "folded" = lowercased, accents and gender notes off (e5's subword
@@ -443,9 +443,9 @@ TEXT_FORMS = ("parts", "folded")
 def _resolve_encoder(encoder):
     if encoder is None or not isinstance(encoder, str):
         return encoder
-    from matching.text import encoders  # lazy: the engines behind it are heavy
+    from matching.text import get_encoder  # lazy: the engines behind it are heavy
 
-    return encoders.get_encoder(encoder)
+    return get_encoder(encoder)
 
 
 def _max_by_group(matrix: np.ndarray, starts: np.ndarray) -> np.ndarray:
@@ -473,10 +473,10 @@ def _encoder_spec(item) -> tuple[object, float, float, str]:
 
 
 def _default_encoders() -> tuple:
-    from matching.text import encoders
+    from matching.text import get_encoder
 
     try:
-        encoders.get_encoder(DEFAULT_ENCODERS[0][0])
+        get_encoder(DEFAULT_ENCODERS[0][0])
     except (ValueError, RuntimeError) as exc:
         warnings.warn(f"occupation linker: encoder {DEFAULT_ENCODERS[0][0]!r} unavailable ({exc}); "
                       f"linking with {[e for e, *_ in FALLBACK_ENCODERS]} instead", RuntimeWarning, stacklevel=3)
@@ -525,7 +525,7 @@ class OccupationLinker:
         where an encoder is missing), or a sequence of ``(encoder, label weight,
         description weight[, text form])``, ``(encoder, weight)`` or bare
         encoders (weight 1; text form "parts", see :data:`DEFAULT_ENCODERS`);
-        an encoder is a name for :func:`matching.text.encoders.get_encoder` ("use",
+        an encoder is a name for :func:`matching.text.get_encoder` ("use",
         ...) or an object with ``encode``, ``model_id`` and ``dim``. Empty: link
         by lexical evidence alone (fast, no model).
     weights: :class:`LinkerWeights`; a zero weight switches a signal off.
@@ -634,7 +634,7 @@ class OccupationLinker:
     def _open_cache(self):
         if self.cache_dir is None:
             return None
-        from matching.text.embedding_cache import EmbeddingCache
+        from matching.text import EmbeddingCache
 
         base = get_settings().state_dir / "cache" if self.cache_dir == "default" else Path(self.cache_dir)
         return EmbeddingCache(base / "occupation-embeddings.sqlite")

@@ -16,7 +16,7 @@ from typing import Sequence
 
 import numpy as np
 
-from matching.text.encoders import Encoder, as_text_list
+from matching.text.base import Encoder, as_text_list
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS embeddings (
@@ -40,7 +40,7 @@ class EmbeddingCache:
 
     ``hits`` and ``misses`` count distinct texts per call, summed over the
     instance's life: a hit was answered from the store, a miss was embedded.
-    A :class:`~matching.text.encoders.HybridEncoder` is cached part by part, so
+    A :class:`~matching.text.hybrid.HybridEncoder` is cached part by part, so
     changing its weights re-embeds nothing.
     """
 

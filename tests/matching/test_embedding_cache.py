@@ -3,8 +3,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from matching.text.embedding_cache import EmbeddingCache
-from matching.text.encoders import CharTfidfEncoder, HybridEncoder, l2_normalise
+from matching.text import CharTfidfEncoder, EmbeddingCache, HybridEncoder, l2_normalise
 
 
 class CountingEncoder:

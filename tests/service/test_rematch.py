@@ -283,14 +283,14 @@ def test_digest_and_nightly_refusals(world, settings):
 
 
 def test_the_command(world, settings, monkeypatch, capsys):
-    from matching.text import encoders
+    import matching.text
     from matching import settings as settings_module
 
     base_places(world)
     post_candidate(world, id="c-1")
     monkeypatch.setenv("SPOORMATCH_DATABASE_URL", settings.database_url)
     monkeypatch.setenv("SPOORMATCH_STATE_DIR", str(settings.state_dir))
-    monkeypatch.setattr(encoders, "get_encoder", lambda *a, **k: HashingEncoder())
+    monkeypatch.setattr(matching.text, "get_encoder", lambda *a, **k: HashingEncoder())
     settings_module.get_settings.cache_clear()
     try:
         assert cli.main(["rematch", "--top", "2", "--reserve", "1", "--workers", "1", "--json"]) == 0
