@@ -33,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import faiss  # noqa: E402
 
-from matching.index.vector_index import make_index  # noqa: E402
+from matching.index import make_index  # noqa: E402
 
 DIM = 384
 

@@ -179,7 +179,7 @@ def faiss_baseline(settings, encoder, top: int) -> tuple[float, int]:
     """Bare exact top-k of the run's own candidate vectors against its place vectors."""
     import faiss
 
-    from matching.index.vector_index import load_index
+    from matching.index import load_index
     from service.db import Database
     from service.tables import CandidateVectorRow
 

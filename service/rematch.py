@@ -53,7 +53,7 @@ from matching.constraints.engine import EXCEED, Columns, Profile, evaluate, expl
 from matching.batch.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
 from matching.text import EmbeddingCache, Encoder
 from matching.reference.fml import load_catalogue
-from matching.index.vector_index import VectorIndex, load_index, make_index
+from matching.index import VectorIndex, load_index, make_index
 from matching.contract.models import Candidate, Location, Placement, describe_errors
 from matching.ranking.components import candidate_text, experience_texts, placement_text
 from matching.settings import Settings

@@ -25,7 +25,7 @@ from matching.constraints.engine import (
     explain_row,
 )
 from matching.text import EmbeddingCache, Encoder
-from matching.index.vector_index import VectorIndex, make_index
+from matching.index import VectorIndex, make_index
 from matching.reference.fml import load_catalogue
 from matching.contract.models import (
     Candidate,

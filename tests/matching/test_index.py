@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from matching.index.vector_index import BruteForceIndex, FaissIndex, Hits, VectorIndex, load_index, make_index
+from matching.index import BruteForceIndex, FaissIndex, Hits, VectorIndex, load_index, make_index
 
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 TOL = 1e-5
