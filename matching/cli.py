@@ -32,7 +32,7 @@ def _matcher():
 
     state = get_settings().state_dir
     state.mkdir(parents=True, exist_ok=True)
-    from matching.occupations.linker import OccupationLinker
+    from matching.occupations import OccupationLinker
 
     # The lexical linker fits in seconds; embedding all of ESCO for it would cost
     # minutes on a fresh machine for a small gain in occupational proximity.
@@ -66,7 +66,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_link_title(args: argparse.Namespace) -> int:
-    from matching.occupations.linker import link_titles_file
+    from matching.occupations import link_titles_file
 
     written, skipped = link_titles_file(args.input, args.out, args.top)
     print(f"{written} titles linked ({skipped} blank lines skipped) -> {args.out}", file=sys.stderr)
