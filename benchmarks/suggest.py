@@ -19,7 +19,7 @@ import numpy as np
 
 from matching.text.embedding_cache import EmbeddingCache
 from matching.text.encoders import get_encoder
-from matching.demo.generator import generate_candidates, generate_placements, story_candidates
+from matching.demo import generate_candidates, generate_placements, story_candidates
 from matching.live.matcher import Matcher
 from matching.contract.models import Candidate, Placement
 from matching.settings import get_settings

@@ -55,7 +55,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from matching.demo.generator import generate_demo
+    from matching.demo import generate_demo
 
     started = time.perf_counter()
     counts = generate_demo(Path(args.out_dir), args.placements, args.candidates, seed=args.seed,
@@ -74,7 +74,7 @@ def _cmd_link_title(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from matching.demo.generator import generate_placements
+    from matching.demo import generate_placements
     from matching.contract.models import Candidate, Placement
 
     settings = get_settings()
