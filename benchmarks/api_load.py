@@ -26,7 +26,7 @@ import numpy as np
 import uvicorn
 from sqlalchemy import insert
 
-from matching.demo.generator import generate_candidates, generate_placements
+from matching.demo import generate_candidates, generate_placements
 from matching.contract.models import Candidate, Placement
 from matching.settings import get_settings
 from service.app import create_app

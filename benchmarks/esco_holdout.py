@@ -24,8 +24,9 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from matching.occupations.linker import (  # noqa: E402
-    ALTERNATIVE, HIDDEN, EscoOccupations, LinkerWeights, OccupationLinker, _analyzer_for, load_esco)
+from matching.occupations import (  # noqa: E402
+    ALTERNATIVE, HIDDEN, EscoOccupations, LinkerWeights, OccupationLinker, load_esco)
+from matching.occupations.analyzer import _analyzer_for  # noqa: E402
 from melo import collect_signals, parse_encoders  # noqa: E402
 
 

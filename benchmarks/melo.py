@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-from matching.occupations.linker import ISCO_PREFIX, OccupationLinker, SignalSet, load_esco  # noqa: E402
+from matching.occupations import ISCO_PREFIX, OccupationLinker, SignalSet, load_esco  # noqa: E402
 
 DEFAULT_QUERIES = REPO.parent / "shared" / "data" / "melo_nl_dev" / "queries.tsv"
 

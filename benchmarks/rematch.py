@@ -142,7 +142,7 @@ def load_database(db, work: Path, n_places: int, n_candidates: int) -> None:
 
 def change_places(db, share: float, seed: int = 5) -> dict[str, int]:
     """Close a third, edit a third, add a third (as new places) of ``share`` of the open places."""
-    from matching.demo.generator import generate_placements
+    from matching.demo import generate_placements
     from service.tables import PlacementRow, utcnow
 
     rng = np.random.default_rng(seed)

@@ -18,7 +18,7 @@ import faiss
 import numpy as np
 
 from matching.text import EmbeddingCache, get_encoder
-from matching.demo.generator import generate_candidates, generate_placements, story_candidates
+from matching.demo import generate_candidates, generate_placements, story_candidates
 from matching.live.matcher import Matcher
 from matching.contract.models import Candidate, Placement
 from matching.settings import get_settings

@@ -32,7 +32,7 @@ def _matcher():
 
     state = get_settings().state_dir
     state.mkdir(parents=True, exist_ok=True)
-    from matching.occupations.linker import OccupationLinker
+    from matching.occupations import OccupationLinker
 
     # The lexical linker fits in seconds; embedding all of ESCO for it would cost
     # minutes on a fresh machine for a small gain in occupational proximity.
@@ -55,7 +55,7 @@ def _cmd_match(args: argparse.Namespace) -> int:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
-    from matching.demo.generator import generate_demo
+    from matching.demo import generate_demo
 
     started = time.perf_counter()
     counts = generate_demo(Path(args.out_dir), args.placements, args.candidates, seed=args.seed,
@@ -66,7 +66,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
 
 def _cmd_link_title(args: argparse.Namespace) -> int:
-    from matching.occupations.linker import link_titles_file
+    from matching.occupations import link_titles_file
 
     written, skipped = link_titles_file(args.input, args.out, args.top)
     print(f"{written} titles linked ({skipped} blank lines skipped) -> {args.out}", file=sys.stderr)
@@ -74,7 +74,7 @@ def _cmd_link_title(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from matching.demo.generator import generate_placements
+    from matching.demo import generate_placements
     from matching.contract.models import Candidate, Placement
 
     settings = get_settings()

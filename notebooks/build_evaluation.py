@@ -27,7 +27,7 @@ import numpy as np, pandas as pd
 import matplotlib
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-from matching.demo.generator import generate_placements, generate_candidates, story_candidates
+from matching.demo import generate_placements, generate_candidates, story_candidates
 from matching.contract.models import Candidate, Placement
 from matching.live.matcher import Matcher
 from matching.text import EmbeddingCache

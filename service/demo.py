@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from matching.demo.generator import generate_placements
+from matching.demo import generate_placements
 from matching.contract.io import read_jsonl
 from matching.contract.models import Candidate, Placement
 from matching.settings import Settings

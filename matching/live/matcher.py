@@ -264,7 +264,7 @@ class Matcher:
         """(n_experience, len(rows)) proximity of each experience's occupation to each place's."""
         if self.linker is None or not candidate.experience:
             return None
-        from matching.occupations.linker import proximity_matrix
+        from matching.occupations import proximity_matrix
 
         exp = [self._occupation(e.title) or "" for e in candidate.experience]
         places = [self._occupation(snap.placements[r].title) or "" for r in rows]

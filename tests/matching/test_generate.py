@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from matching.reference.fml import HOURS_PER_WEEK_BY_LEVEL
-from matching.demo.generator import (
+from matching.demo import (
     SECTOR_NAMES,
     SECTORS,
     generate_candidates,

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from matching.demo.generator import generate_placements
+from matching.demo import generate_placements
 from matching.contract.io import InputError, read_jsonl, write_jsonl
 from matching.contract.models import Candidate, Placement
 from tests.conftest import make_candidate, make_placement

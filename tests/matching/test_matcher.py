@@ -178,7 +178,7 @@ def test_duplicate_ids_are_refused():
 
 
 def test_occupation_component_rewards_related_work_and_explains_it():
-    from matching.occupations.linker import OccupationLinker
+    from matching.occupations import OccupationLinker
 
     linker = OccupationLinker(encoders=()).fit()
     places = [make_placement(id="p-gast", title="Gastvrouw", description="Ontvangst."),

@@ -8,10 +8,11 @@ import random
 import numpy as np
 import pytest
 
-from matching.occupations.linker import (
+from matching.occupations import (
     ISCO_PREFIX, OCCUPATION_PREFIX, PROXIMITY_ANCESTOR, PROXIMITY_ISCO, PROXIMITY_PARENT, PROXIMITY_SIBLING,
-    DutchTitleAnalyzer, EscoOccupations, OccupationLinker, _analyzer_for, fold, link_titles_file, load_esco,
+    DutchTitleAnalyzer, EscoOccupations, OccupationLinker, fold, link_titles_file, load_esco,
     occupation_proximity, proximity_matrix, query_variants)
+from matching.occupations.analyzer import _analyzer_for
 
 from tests.conftest import HashingEncoder
 
