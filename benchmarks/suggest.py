@@ -71,13 +71,13 @@ def main() -> None:
 
 
 def _texts(places):
-    from matching.ranking.components import placement_text
+    from matching.ranking import placement_text
 
     return [placement_text(p) for p in places]
 
 
 def _ctext(c):
-    from matching.ranking.components import candidate_text
+    from matching.ranking import candidate_text
 
     return candidate_text(c)
 

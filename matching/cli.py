@@ -32,12 +32,8 @@ def _matcher():
 
     state = get_settings().state_dir
     state.mkdir(parents=True, exist_ok=True)
-    from matching.occupations import OccupationLinker
-
-    # The lexical linker fits in seconds; embedding all of ESCO for it would cost
-    # minutes on a fresh machine for a small gain in occupational proximity.
-    linker = OccupationLinker(encoders=()).fit()
-    return Matcher(cache=EmbeddingCache(state / "embeddings.sqlite"), linker=linker)
+    # The ranker is the one every path builds from the settings (matching.ranking.build_ranker).
+    return Matcher(cache=EmbeddingCache(state / "embeddings.sqlite"))
 
 
 def _cmd_match(args: argparse.Namespace) -> int:
@@ -89,12 +85,26 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     by_id = {p.id: p for p in placements}
     for cand, res in zip(candidates, results):
         print(f"\n== {cand.id}: {cand.experience[0].title if cand.experience else ''} ==")
+        print(f"   {_fit_count(res.feasible, len(placements))}")
         for s in res.suggestions:
             p = by_id[s.placement_id]
             print(f"{s.rank:>2}. {p.title} ({p.kind}, {p.hours_per_week:g} u/w) score {s.score:.2f} [{s.verdict}]")
             print(f"    {s.explanation}")
+        if res.excluded:
+            print("   Net niet passend (de dichtstbijzijnde missers):")
+            for e in res.excluded:
+                p = by_id[e.placement_id]
+                reasons = "; ".join(it.reason for it in e.items)
+                print(f"    - {p.title} ({p.kind}, {e.distance_km:g} km): {reasons}")
     print(f"\n{len(candidates)} candidates, {len(placements)} places, matched in {took:.1f} s; written to {out}")
     return 0
+
+
+def _fit_count(feasible: int | None, total: int) -> str:
+    if not feasible:
+        return f"Geen van de {total} plekken past binnen de belastbaarheid en de reisafstand."
+    word = "plek past" if feasible == 1 else "plekken passen"
+    return f"{feasible} van de {total} {word} binnen de belastbaarheid en de reisafstand."
 
 
 def build_parser() -> argparse.ArgumentParser:

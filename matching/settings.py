@@ -45,6 +45,13 @@ class Settings:
     encoder: str = "default"
     model_path: str = ""
     index_backend: str = "auto"
+    # Link job titles to ESCO occupations: the occupation component and diversity by
+    # occupation. Off only to compare; every path follows the same setting.
+    occupation_linker: bool = True
+    # Up to this many open places the live list scores every feasible place exactly,
+    # as the nightly run does, so the two lists are identical; above it a retrieval
+    # shortlist is scored (benchmarks/suggest.py measures how often it differs).
+    live_exact_below: int = 20_000
     weights: ScoreWeights = field(default_factory=ScoreWeights)
     # The API service (service/). Loopback by default: exposing it is a decision.
     host: str = "127.0.0.1"
@@ -79,6 +86,13 @@ class Settings:
 def _coerce(value: str, kind: type):
     if kind is Path:
         return Path(value).expanduser()
+    if kind is bool:
+        lowered = value.strip().lower()
+        if lowered in ("1", "true", "yes", "on"):
+            return True
+        if lowered in ("0", "false", "no", "off"):
+            return False
+        raise ValueError("must be true or false")
     if kind is float:
         return float(value)
     if kind is int:

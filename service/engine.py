@@ -13,8 +13,6 @@ import logging
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-import numpy as np
-
 from matching.constraints.engine import (
     EXCEED,
     SIGNAL,
@@ -23,10 +21,10 @@ from matching.constraints.engine import (
     evaluate,
     explain_row,
 )
-from matching.text import Encoder
 from matching.live.matcher import Matcher
 from matching.contract.models import Candidate, CandidateSuggestions, ItemVerdict, Placement
-from matching.ranking.components import experience_texts, placement_text
+from matching.ranking import Ranker, build_ranker
+from matching.text import EmbeddingCache
 from matching.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -42,16 +40,23 @@ class PairCheck:
 
 
 class Engine:
-    def __init__(self, settings: Settings, encoder: Encoder | None = None,
-                 loader: Callable[[], list[Placement]] | None = None):
+    def __init__(self, settings: Settings, encoder=None,
+                 loader: Callable[[], list[Placement]] | None = None, ranker: Ranker | None = None):
         self.settings = settings
-        self.matcher = Matcher(encoder=encoder, settings=settings)
+        if ranker is None:
+            # The ranker as every path builds it; place vectors are shared with the
+            # nightly run through one cache, so both score the same vectors.
+            settings.state_dir.mkdir(parents=True, exist_ok=True)
+            ranker = build_ranker(settings, encoder=encoder,
+                                  cache=EmbeddingCache(settings.state_dir / "embeddings.sqlite"))
+        self.ranker = ranker
+        self.matcher = Matcher(ranker, settings=settings)
         # Reads the open places from the database; used at start and to recover.
         self.loader = loader
 
     @property
-    def encoder(self) -> Encoder:
-        return self.matcher.encoder
+    def encoder(self):
+        return self.ranker.encoder
 
     def load(self, placements: Sequence[Placement]) -> None:
         self.matcher.fit([p for p in placements if p.status == "open"])
@@ -90,14 +95,8 @@ class Engine:
         hidden: frozenset[str] = frozenset(),
     ) -> CandidateSuggestions:
         """The library's suggestions, without the places the coach set aside (``hidden``)."""
-        in_index = [pid for pid in hidden if pid in self.matcher]
-        result = self.matcher.suggest(candidate, top=top + len(in_index), kinds=kinds or None,
-                                      explain_excluded=explain_excluded)
-        if not in_index:
-            return result
-        kept = [s for s in result.suggestions if s.placement_id not in hidden][:top]
-        kept = [s.model_copy(update={"rank": rank}) for rank, s in enumerate(kept, start=1)]
-        return result.model_copy(update={"suggestions": kept})
+        return self.matcher.suggest(candidate, top=top, kinds=kinds or None, explain_excluded=explain_excluded,
+                                    exclude=sorted(hidden))
 
     def check(self, candidate: Candidate, placement: Placement) -> PairCheck:
         """The constraint verdicts of one pair, for an introduction."""
@@ -110,13 +109,5 @@ class Engine:
         return PairCheck(feasible=bool(ev.feasible[0]), signals=signals, exceeded=exceeded)
 
     def best_experience(self, candidate: Candidate, placement: Placement) -> tuple[int, float] | None:
-        """Index and calibrated similarity of the experience closest to the place."""
-        texts = experience_texts(candidate)
-        if not texts:
-            return None
-        vectors = self.encoder.encode(texts + [placement_text(placement)])
-        sims = vectors[:-1] @ vectors[-1]
-        lo, hi = getattr(self.encoder, "similarity_range", (0.0, 1.0))
-        sims = np.clip((sims - lo) / (hi - lo), 0.0, 1.0)
-        j = int(np.argmax(sims))
-        return j, float(sims[j])
+        """Index and fit of the experience closest to the place, as the ranker sees it."""
+        return self.ranker.best_experience(candidate, placement)

@@ -55,7 +55,7 @@ from matching.text import EmbeddingCache, Encoder
 from matching.reference.fml import load_catalogue
 from matching.index import VectorIndex, load_index, make_index
 from matching.contract.models import Candidate, Location, Placement, describe_errors
-from matching.ranking.components import candidate_text, experience_texts, placement_text
+from matching.ranking import candidate_text, experience_texts, placement_text
 from matching.settings import Settings
 from service.db import Database
 from service.schemas import HIDING_CODES

