@@ -11,7 +11,8 @@ from typing import Sequence
 from matching.contract.io import InputError, read_jsonl, write_jsonl
 from matching.settings import get_settings
 
-DEMO_PLACEMENTS = 2000
+# Enough places that every story has work of her own kind within reach.
+DEMO_PLACEMENTS = 6000
 DEMO_SEED = 7
 
 
