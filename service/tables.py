@@ -194,7 +194,7 @@ class DossierEventRow(Base):
     data: Mapped[dict] = mapped_column(JSON)
 
 
-# -- the nightly rematch (service/rematch.py) ----------------------------------------
+# -- the nightly rematch (service/rematch/) ------------------------------------------
 
 
 class RematchRun(Base):

@@ -41,7 +41,8 @@ def suggestions(
     top: Annotated[int, Query(ge=1, le=100, description="How many places")] = 10,
     kind: Annotated[list[PlacementKind] | None, Query(description="Only these kinds (repeatable)")] = None,
     explain_excluded: Annotated[bool, Query(
-        description=f"Also the {EXCLUDED_SHOWN} best places a limit rules out, with the items that rule them out"
+        description=f"Also the {EXCLUDED_SHOWN} nearest misses: places a limit rules out, with the items that "
+                    "rule them out (always given when fewer places fit than asked for)"
     )] = False,
 ) -> LiveSuggestions:
     # Read, then rank outside any transaction, then record: ranking can take a
@@ -79,5 +80,5 @@ def suggestions(
              "excluded": [e.placement_id for e in result.excluded or []]},
         )
     return LiveSuggestions(
-        candidate_id=result.candidate_id, excluded=result.excluded, nightly_run_id=run_id,
+        candidate_id=result.candidate_id, excluded=result.excluded, feasible=result.feasible, nightly_run_id=run_id,
         suggestions=[{**s.model_dump(), "contention": contention.get(s.placement_id)} for s in result.suggestions])

@@ -19,7 +19,10 @@ def test_contract_objects_with_explanations(world):
     r = world.client.get("/v1/candidates/c-1/suggestions?top=5", headers=world.h("coach"))
     assert r.status_code == 200
     result = CandidateSuggestions.model_validate(r.json())
-    assert "excluded" not in r.json()
+    # Two places fit where five were asked for: the nearest miss comes along, with its reason.
+    assert result.feasible == 2 and [e.placement_id for e in result.excluded] == ["p-heavy"]
+    full = world.client.get("/v1/candidates/c-1/suggestions?top=2", headers=world.h("coach")).json()
+    assert "excluded" not in full and full["feasible"] == 2
     by_id = {s.placement_id: s for s in result.suggestions}
     assert set(by_id) == {"p-ok", "p-edge"}  # the heavy one exceeds a limit
     assert [s.rank for s in result.suggestions] == [1, 2]
