@@ -20,7 +20,6 @@ import statistics
 import time
 
 import faiss
-import numpy as np
 
 from matching.text import EmbeddingCache, get_encoder
 from matching.demo import generate_candidates, generate_placements, story_candidates

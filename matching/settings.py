@@ -62,7 +62,7 @@ class Settings:
     max_request_bytes: int = 2_000_000
     # How many generated places `spoormatch serve` loads into an empty database.
     demo_placements: int = 2000
-    # The nightly rematch (`spoormatch rematch`, service/rematch.py).
+    # The nightly rematch (`spoormatch rematch`, service/rematch/).
     rematch_top: int = 10
     # Extra well-fitting places kept per candidate, so the allocation step can
     # swap a contested place for the next best without emptying a list.

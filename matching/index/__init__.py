@@ -29,6 +29,9 @@ from matching.index.faiss_index import FaissIndex
 
 __all__ = [
     "BACKENDS",
+    "DEFAULT_AUTO_THRESHOLD",
+    "DEFAULT_EXACT_BELOW",
+    "DEFAULT_EXACT_FRACTION",
     "BruteForceIndex",
     "FaissIndex",
     "Hits",

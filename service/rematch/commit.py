@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import ValidationError
 from sqlalchemy import JSON, Text, bindparam, cast, delete, insert, literal, select, update
 
-from matching.batch import partition as batch
+import matching.batch as batch
 from matching.batch.allocation import allocate, contention_text, quota_for
 from matching.batch.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
 from matching.constraints.engine import EXCEED, Columns, Profile, evaluate, explain_row

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import ValidationError
 from sqlalchemy import Text, cast, select
 
-from matching.batch import partition as batch
+import matching.batch as batch
 from matching.contract.models import Placement, describe_errors
 from matching.index import VectorIndex, load_index, make_index
 from matching.ranking import Ranker

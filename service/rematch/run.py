@@ -18,7 +18,7 @@ from typing import Any, Callable
 import numpy as np
 from sqlalchemy import Text, cast, delete, func, select, update
 
-from matching.batch import partition as batch
+import matching.batch as batch
 from matching.constraints.engine import Columns
 from matching.contract.models import Location
 from matching.reference.fml import load_catalogue

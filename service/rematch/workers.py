@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 from pydantic import ValidationError
 
-from matching.batch import partition as batch
+import matching.batch as batch
 from matching.contract.models import Candidate, describe_errors
 from matching.ranking import candidate_text, experience_texts
 

@@ -15,7 +15,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from matching.batch import partition as batch
+import matching.batch as batch
 from service import cli
 from service.rematch import RematchBusy, RematchOptions, RunLock, run_rematch
 from service.tables import (

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from matching.live.matcher import Matcher
-from matching.batch.partition import (
+from matching.batch import (
     BatchParams,
     CandidateTask,
     ChangeSet,
@@ -235,7 +235,8 @@ def test_params_are_checked():
 
 def test_the_bound_that_skips_changed_places_is_never_below_a_score(encoder):
     from matching.constraints.engine import Profile
-    from matching.batch.partition import _feasible, _full_scores, _may_beat, _Prepared
+    from matching.batch.merge import _may_beat
+    from matching.batch.scoring import _feasible, _full_scores, _Prepared
     from matching.settings import get_settings
 
     settings = get_settings()
