@@ -338,3 +338,17 @@ def test_an_incremental_night_serves_what_a_full_run_would(world, settings):
     full = rematch(world, settings, top=3, reserve=3, full=True)
     assert full.computed == 5
     assert pools() == incremental
+
+
+def test_a_change_of_ranker_configuration_recomputes_everyone(world, settings):
+    """Weights, calibration, encoder or linker: a pool scored under another ranker is never reused."""
+    base_places(world)
+    post_candidate(world, id="c-a")
+    post_candidate(world, id="c-b", capacity={})
+    assert rematch(world, settings).computed == 2
+    assert rematch(world, settings).reused == 2  # nothing changed: nothing recomputed
+    heavier = settings.with_overrides(weights=settings.weights.__class__(semantic=0.6))
+    again = rematch(world, heavier)
+    assert again.status == "committed" and again.computed == 2 and again.reused == 0 and again.merged == 0
+    no_linker = heavier.with_overrides(occupation_linker=False)
+    assert rematch(world, no_linker).computed == 2
