@@ -15,8 +15,10 @@ PROXIMITY_SAME = 1.0
 PROXIMITY_PARENT = 0.8  # one is the direct broader occupation of the other
 PROXIMITY_ANCESTOR = 0.7  # further up or down the same branch
 PROXIMITY_SIBLING = 0.6  # the same broader occupation
-# The deepest ISCO-08 group both share: unit (4 digits), minor (3), sub-major (2).
-PROXIMITY_ISCO = {4: 0.5, 3: 0.3, 2: 0.15}
+# The deepest ISCO-08 group both share: unit (4 digits), minor (3), sub-major (2),
+# major (1): a faint but real kinship (service and sales work, say), so a list of
+# places in other branches is still told apart.
+PROXIMITY_ISCO = {4: 0.5, 3: 0.3, 2: 0.15, 1: 0.05}
 
 
 @dataclass(frozen=True, eq=False)
@@ -76,7 +78,8 @@ def occupation_proximity(uri_a: str, uri_b: str, esco: EscoOccupations | None = 
     1.0 the same occupation; 0.8 one is the direct broader occupation of the
     other, 0.7 further up the same branch; 0.6 siblings under one broader
     occupation; else by the deepest ISCO-08 group they share: 0.5 the unit
-    group (4 digits), 0.3 the minor group (3), 0.15 the sub-major group (2);
+    group (4 digits), 0.3 the minor group (3), 0.15 the sub-major group (2),
+    0.05 the major group (1);
     0.0 otherwise or when a URI is unknown. ISCO group URIs
     (``.../isco/C4322``) may stand for an occupation: they compare by code.
     """

@@ -66,8 +66,9 @@ def test_the_fingerprint_names_the_whole_configuration():
     assert build_ranker(no_linker, encoder=HashingEncoder()).fingerprint()["linker"] is None
 
 
-def test_semantic_component_varies_within_a_list_with_the_default_encoder():
-    """Every text differs, so the text match must tell the places apart: no list sits at 0 or 1."""
+def test_text_and_occupation_components_vary_within_a_list_with_the_default_encoder():
+    """Every text differs, so the text match must tell the places apart: no list sits at 0 or 1,
+    and no list of related work has no occupational kinship at all."""
     from matching.demo import generate_placements, story_candidates
 
     places = [Placement.model_validate(p) for p in generate_placements(600, seed=7)]
@@ -82,6 +83,8 @@ def test_semantic_component_varies_within_a_list_with_the_default_encoder():
         lists += 1
         assert len(set(semantic)) > 1, (c.id, semantic)
         assert 0.0 < min(semantic) and max(semantic) < 1.0, (c.id, semantic)
+        occupation = [s.components["occupation"] for s in result.suggestions]
+        assert max(occupation) > 0.0, (c.id, occupation)
     assert lists >= 3
 
 
