@@ -28,13 +28,11 @@ def _positive_int(text: str) -> int:
 
 def _matcher():
     """A matcher whose place embeddings persist under the state folder between runs."""
-    from matching.text import EmbeddingCache
-    from matching.live.matcher import Matcher
+    from matching.live import Matcher
+    from matching.ranking import build_ranker
 
-    state = get_settings().state_dir
-    state.mkdir(parents=True, exist_ok=True)
-    # The ranker is the one every path builds from the settings (matching.ranking.build_ranker).
-    return Matcher(cache=EmbeddingCache(state / "embeddings.sqlite"))
+    # The ranker every path builds from the settings, its place vectors kept in the state folder.
+    return Matcher(build_ranker(get_settings(), persistent=True))
 
 
 def _cmd_match(args: argparse.Namespace) -> int:

@@ -24,7 +24,6 @@ from matching.constraints.engine import (
 from matching.live.matcher import Matcher
 from matching.contract.models import Candidate, CandidateSuggestions, ItemVerdict, Placement
 from matching.ranking import Ranker, build_ranker
-from matching.text import EmbeddingCache
 from matching.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -45,10 +44,8 @@ class Engine:
         self.settings = settings
         if ranker is None:
             # The ranker as every path builds it; place vectors are shared with the
-            # nightly run through one cache, so both score the same vectors.
-            settings.state_dir.mkdir(parents=True, exist_ok=True)
-            ranker = build_ranker(settings, encoder=encoder,
-                                  cache=EmbeddingCache(settings.state_dir / "embeddings.sqlite"))
+            # nightly run through the state folder's cache, so both score the same vectors.
+            ranker = build_ranker(settings, encoder=encoder, persistent=True)
         self.ranker = ranker
         self.matcher = Matcher(ranker, settings=settings)
         # Reads the open places from the database; used at start and to recover.

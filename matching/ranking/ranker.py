@@ -261,14 +261,26 @@ class Ranker:
         return j, float(fit[j, 0])
 
 
-def build_ranker(settings: Settings | None = None, encoder=None, linker=None, cache=None) -> Ranker:
+# The place-embedding cache in the state folder: one file for the command line, the
+# live service and the nightly run, so all of them score the very same vectors.
+PLACE_CACHE = "embeddings.sqlite"
+
+
+def build_ranker(settings: Settings | None = None, encoder=None, linker=None, cache=None,
+                 persistent: bool = False) -> Ranker:
     """The ranker as every path builds it: encoder, weights and linker from ``settings``.
 
     ``encoder``: replaces the configured one (tests, benchmarks); it still
     declares its own calibration. ``linker``: replaces the configured one;
-    ``settings.occupation_linker`` off means none.
+    ``settings.occupation_linker`` off means none. ``persistent``: keep place
+    embeddings in the state folder's cache (when no ``cache`` is given).
     """
     settings = settings or get_settings()
+    if cache is None and persistent:
+        from matching.text import EmbeddingCache
+
+        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        cache = EmbeddingCache(settings.state_dir / PLACE_CACHE)
     if encoder is None:
         from matching.text import get_encoder
 

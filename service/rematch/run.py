@@ -24,7 +24,6 @@ from matching.contract.models import Location
 from matching.reference.fml import load_catalogue
 from matching.settings import Settings
 from matching.ranking import Ranker, build_ranker
-from matching.text import EmbeddingCache
 from service.db import Database
 from service.rematch.commit import CommitMixin
 from service.rematch.lock import RunLock
@@ -96,9 +95,7 @@ class Rematch(CommitMixin):
         self.settings = settings
         if ranker is None:
             # Built as the live service builds it, around the same embedding cache.
-            settings.state_dir.mkdir(parents=True, exist_ok=True)
-            ranker = build_ranker(settings, encoder=encoder,
-                                  cache=EmbeddingCache(settings.state_dir / "embeddings.sqlite"))
+            ranker = build_ranker(settings, encoder=encoder, persistent=True)
         self.ranker = ranker
         self.encoder = ranker.encoder
         self.options = options or RematchOptions.from_settings(settings)
