@@ -29,9 +29,9 @@ from sqlalchemy import insert
 from matching.demo import generate_candidates, generate_placements
 from matching.contract.models import Candidate, Placement
 from matching.settings import get_settings
+from service import store
 from service.app import create_app
 from service.db import Database
-from service.records import placement_json
 from service.routes.admin import create_user_row
 from service.schemas import CandidateBody, UserIn
 from service.tables import CandidateRow, Organisation, PlacementRow, utcnow
@@ -45,7 +45,7 @@ def fill(db: Database, n_placements: int, n_candidates: int) -> tuple[str, list[
     for p in generate_placements(n_placements, seed=11):
         orgs.add(p["employer_id"])
         place = Placement.model_validate(p)
-        rows.append({"id": place.id, "organisation_id": place.employer_id, "body": placement_json(place),
+        rows.append({"id": place.id, "organisation_id": place.employer_id, "body": store.placement_json(place),
                      "kind": place.kind, "status": place.status, "created_at": now, "updated_at": now,
                      "closed_at": None if place.status == "open" else now})
     candidates = [Candidate.model_validate(c) for c in generate_candidates(n_candidates, seed=11)]

@@ -7,11 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from sqlalchemy import func, select, update
 
-from service import events
+from service import store
 from service.auth import Principal, issue_token, role
 from service.context import Ctx
-from service.errors import Refused, documented
-from service.records import not_found
+from service.errors import Refused, documented, not_found
 from service.schemas import (
     DbInt,
     IssuedToken,
@@ -168,6 +167,6 @@ def transfer_candidates(ctx: Ctx, admin: Admin, user_id: DbInt, body: TransferIn
         pks = tx.execute(select(CandidateRow.pk).where(CandidateRow.coach_id == source.id)).scalars().all()
         tx.execute(update(CandidateRow).where(CandidateRow.coach_id == source.id).values(coach_id=target.id))
         for pk in pks:
-            events.record(tx, pk, admin, "candidate_transferred", f"Overgedragen van {source.name} aan {target.name}",
-                          {"from_user_id": source.id, "to_user_id": target.id})
+            store.record_event(tx, pk, admin, "candidate_transferred", f"Overgedragen van {source.name} aan {target.name}",
+                               {"from_user_id": source.id, "to_user_id": target.id})
     return TransferResult(moved=len(pks))

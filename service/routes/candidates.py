@@ -11,12 +11,11 @@ from pydantic import ValidationError
 from sqlalchemy import delete, func, select
 
 from matching.contract.models import describe_errors
-from service import events, examples
+from service import events, examples, store
 from service.auth import Principal, role
 from service.context import Ctx
 from service.errors import Refused, documented
 from service.patching import merge_patch
-from service.records import candidate_body, candidate_row, store_candidate
 from service.rematch import erase_candidate_rematch, scrub_digest_files
 from service.routes.dossier import build_export
 from service.schemas import (
@@ -68,12 +67,12 @@ def _record_changes(tx, row: CandidateRow, before: CandidateBody, after: Candida
         return
     labels = ", ".join(events.FIELD_LABELS.get(f, f) for f in changed)
     dates = {f: {"before": old.get(f), "after": new.get(f)} for f in changed if f in SERVICE_CANDIDATE_FIELDS}
-    events.record(tx, row.pk, coach, "candidate_updated", f"Gegevens gewijzigd: {labels}",
-                  {"fields": changed, "dates": dates})
+    store.record_event(tx, row.pk, coach, "candidate_updated", f"Gegevens gewijzigd: {labels}",
+                       {"fields": changed, "dates": dates})
     if "capacity" in changed:
         diff = events.capacity_diff(old.get("capacity", {}), new.get("capacity", {}))
-        events.record(tx, row.pk, coach, "capacity_changed",
-                      "Belastbaarheid gewijzigd: " + ", ".join(diff), {"items": diff})
+        store.record_event(tx, row.pk, coach, "capacity_changed",
+                           "Belastbaarheid gewijzigd: " + ", ".join(diff), {"items": diff})
 
 
 def _validate(data: Any) -> CandidateBody:
@@ -96,11 +95,11 @@ def create_candidate(
             raise Refused("id: you already have a candidate with this id")
         now = utcnow()
         row = CandidateRow(id=body.id, coach_id=coach.user_id, created_at=now, updated_at=now)
-        store_candidate(row, body)
+        store.set_candidate_body(row, body)
         tx.add(row)
         tx.flush()
-        events.record(tx, row.pk, coach, "candidate_created", "Kandidaat aangemaakt",
-                      {"capacity": body.capacity, "sick_since": body.sick_since and body.sick_since.isoformat()})
+        store.record_event(tx, row.pk, coach, "candidate_created", "Kandidaat aangemaakt",
+                           {"capacity": body.capacity, "sick_since": body.sick_since and body.sick_since.isoformat()})
     response.headers["Location"] = f"/v1/candidates/{quote(body.id, safe='')}"
     return body
 
@@ -118,7 +117,7 @@ def list_candidates(
                                 .where(CandidateRow.coach_id == coach.user_id)).scalar_one()
         rows = session.execute(select(CandidateRow).where(CandidateRow.coach_id == coach.user_id)
                                .order_by(CandidateRow.id).limit(limit).offset(offset)).scalars().all()
-        items = [candidate_body(r) for r in rows]
+        items = [store.candidate_body(r) for r in rows]
     return CandidateList(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -127,20 +126,20 @@ def list_candidates(
             summary="Read a candidate")
 def read_candidate(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> CandidateBody:
     with ctx.db.read() as session:
-        return candidate_body(candidate_row(session, coach, candidate_id))
+        return store.candidate_body(store.candidate_row(session, coach, candidate_id))
 
 
 def _replace(ctx: Ctx, coach: Principal, candidate_id: str, new_data: Any | None, patch: Any | None) -> CandidateBody:
     with ctx.db.write() as tx:
-        row = candidate_row(tx.session, coach, candidate_id, for_update=True)
-        before = candidate_body(row)
+        row = store.candidate_row(tx.session, coach, candidate_id, for_update=True)
+        before = store.candidate_body(row)
         if patch is not None:
             new_data = merge_patch(before.model_dump(mode="json", exclude_none=True), patch)
         after = _validate(new_data)
         if after.id != candidate_id:
             raise Refused(f"id: must stay {candidate_id!r} (ids cannot be changed)")
         _record_changes(tx, row, before, after, coach)
-        store_candidate(row, after)
+        store.set_candidate_body(row, after)
         row.updated_at = utcnow()
     return after
 
@@ -180,7 +179,7 @@ def erase_candidate(
     confirm: Annotated[bool, Query(description="Must be true: erasure cannot be undone")] = False,
 ) -> ErasureReceipt:
     with ctx.db.write() as tx:
-        row = candidate_row(tx.session, coach, candidate_id, for_update=True)
+        row = store.candidate_row(tx.session, coach, candidate_id, for_update=True)
         if not confirm:
             raise Refused(
                 "confirm: erasing removes the candidate and their whole dossier for good; export the dossier "
@@ -203,7 +202,7 @@ def erase_candidate(
 def candidate_timeline(ctx: Ctx, coach: Coach, candidate_id: IdPath, on: OnDate = None) -> Timeline:
     day = _on(on)
     with ctx.db.read() as session:
-        row = candidate_row(session, coach, candidate_id)
+        row = store.candidate_row(session, coach, candidate_id)
         return build_timeline(row.id, row.sick_since, row.first_year_evaluation, row.spoor2_started, day)
 
 

@@ -19,11 +19,11 @@ from fastapi.responses import Response
 from sqlalchemy import select
 
 from matching.batch.digest import coach_digest, csv_rows, to_csv
+from service import store
 from service.auth import Principal, role
 from service.contention import contention
 from service.context import Ctx
 from service.errors import Refused, documented
-from service.records import candidate_row
 from service.rematch import served_list
 from service.schemas import (
     MAX_DATE,
@@ -111,7 +111,7 @@ def digest(
             summary="The candidate's list from the newest nightly run, with how contested each place is")
 def nightly(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> NightlyList:
     with ctx.db.read() as session:
-        row = candidate_row(session, coach, candidate_id)
+        row = store.candidate_row(session, coach, candidate_id)
         run, entries, exposures = served_list(session, row.pk)
     suggestions = []
     for rank, entry in enumerate(entries, start=1):

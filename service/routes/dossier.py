@@ -9,11 +9,10 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
-from service import events
+from service import events, store
 from service.auth import Principal, role
 from service.context import Ctx
 from service.errors import documented
-from service.records import candidate_body, candidate_row
 from service.schemas import DossierExport, IdPath
 from service.tables import CandidateRow, utcnow
 from service.timeline import build_timeline
@@ -27,9 +26,9 @@ def build_export(session: Session, row: CandidateRow, by: Principal) -> DossierE
         candidate_id=row.id,
         exported_at=utcnow(),
         exported_by=by.name,
-        candidate=candidate_body(row),
+        candidate=store.candidate_body(row),
         timeline=build_timeline(row.id, row.sick_since, row.first_year_evaluation, row.spoor2_started, date.today()),
-        events=events.events_of(session, row.pk),
+        events=store.events_of(session, row.pk),
     )
 
 
@@ -51,10 +50,10 @@ def export_dossier(
     format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",
 ):
     with ctx.db.write() as tx:
-        row = candidate_row(tx.session, coach, candidate_id)
+        row = store.candidate_row(tx.session, coach, candidate_id)
         # The export itself is part of the record: who took the dossier out, and when.
-        events.record(tx, row.pk, coach, "dossier_exported", f"Dossier geëxporteerd ({format})",
-                      {"format": format})
+        store.record_event(tx, row.pk, coach, "dossier_exported", f"Dossier geëxporteerd ({format})",
+                           {"format": format})
         tx.flush()
         export = build_export(tx.session, row, coach)
     if format == "csv":

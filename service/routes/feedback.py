@@ -17,18 +17,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Response
 from sqlalchemy import select
 
-from service import events, examples
+from service import events, examples, store
 from service.auth import Principal, role
 from service.context import Ctx
-from service.errors import Refused, documented
+from service.errors import Refused, documented, not_found
 from service.profiles import employer_profile, new_pseudonym, why_it_fits
-from service.records import (
-    candidate_body,
-    candidate_row,
-    feedback_out,
-    not_found,
-    placement_of,
-)
 from service.schemas import DbInt, Feedback, FeedbackIn, FeedbackList, IdPath
 from service.tables import FeedbackRow, IntroductionRow, PlacementRow, utcnow
 
@@ -61,8 +54,8 @@ def _pseudonym(session, candidate_pk: int, organisation_id: str) -> str:
 
 def introduce(ctx, tx, coach: Principal, cand_row, body: FeedbackIn, placement_row: PlacementRow,
                feedback: FeedbackRow) -> IntroductionRow:
-    candidate = candidate_body(cand_row).contract()
-    placement = placement_of(placement_row)
+    candidate = store.candidate_body(cand_row).contract()
+    placement = store.placement_of(placement_row)
     problems: list[str] = []
     if not placement.available:
         problems.append("placement_id: the place is not open or has no free position")
@@ -107,7 +100,7 @@ def introduce(ctx, tx, coach: Principal, cand_row, body: FeedbackIn, placement_r
         decision_note="",
     )
     tx.add(intro)
-    events.record(
+    store.record_event(
         tx, cand_row.pk, coach, "introduction",
         f"Voorgesteld aan {placement_row.organisation_id} voor {placement.title} ({placement.id}) als {pseudonym}",
         {"introduction_id": intro.id, "placement_id": placement.id, "organisation_id": placement_row.organisation_id,
@@ -124,7 +117,7 @@ def give_feedback(
     body: Annotated[FeedbackIn, Body(openapi_examples=FEEDBACK_EXAMPLES)],
 ) -> Feedback:
     with ctx.db.write() as tx:
-        cand = candidate_row(tx.session, coach, candidate_id, for_update=True)
+        cand = store.candidate_row(tx.session, coach, candidate_id, for_update=True)
         placement = tx.get(PlacementRow, body.placement_id)
         if placement is None:
             raise Refused("placement_id: no place with this id")
@@ -141,11 +134,11 @@ def give_feedback(
                 intro.withdrawn_at = row.created_at
                 intro.withdrawn_by_feedback = row.id
         label = events.CODE_LABELS[body.code] + (f" ({body.why})" if body.why else "")
-        events.record(tx, cand.pk, coach, "feedback", f"Terugkoppeling op {body.placement_id}: {label}",
-                      {"feedback_id": row.id, "placement_id": body.placement_id, "code": body.code,
+        store.record_event(tx, cand.pk, coach, "feedback", f"Terugkoppeling op {body.placement_id}: {label}",
+                           {"feedback_id": row.id, "placement_id": body.placement_id, "code": body.code,
                        "why": body.why, "note": body.note})
         tx.flush()
-        out = feedback_out(row, intro)
+        out = store.feedback_out(row, intro)
     response.headers["Location"] = f"/v1/candidates/{quote(candidate_id, safe='')}/feedback/{out.id}"
     return out
 
@@ -154,19 +147,19 @@ def give_feedback(
             responses=documented(401, 403, 404, 422), summary="All feedback on a candidate, undone included")
 def list_feedback(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> FeedbackList:
     with ctx.db.read() as session:
-        cand = candidate_row(session, coach, candidate_id)
+        cand = store.candidate_row(session, coach, candidate_id)
         rows = session.execute(select(FeedbackRow).where(FeedbackRow.candidate_pk == cand.pk)
                                .order_by(FeedbackRow.id)).scalars().all()
         intros = {i.feedback_id: i for i in session.execute(
             select(IntroductionRow).where(IntroductionRow.candidate_pk == cand.pk)).scalars()}
-        return FeedbackList(items=[feedback_out(r, intros.get(r.id)) for r in rows])
+        return FeedbackList(items=[store.feedback_out(r, intros.get(r.id)) for r in rows])
 
 
 @router.post("/candidates/{candidate_id}/feedback/{feedback_id}/undo", response_model=Feedback,
              responses=documented(401, 403, 404, 422), summary="Undo a feedback (an introduction is withdrawn)")
 def undo_feedback(ctx: Ctx, coach: Coach, candidate_id: IdPath, feedback_id: DbInt) -> Feedback:
     with ctx.db.write() as tx:
-        cand = candidate_row(tx.session, coach, candidate_id, for_update=True)
+        cand = store.candidate_row(tx.session, coach, candidate_id, for_update=True)
         row = tx.execute(select(FeedbackRow).where(FeedbackRow.id == feedback_id,
                                                    FeedbackRow.candidate_pk == cand.pk)).scalar_one_or_none()
         if row is None:
@@ -187,9 +180,9 @@ def undo_feedback(ctx: Ctx, coach: Coach, candidate_id: IdPath, feedback_id: DbI
             if restored is not None:
                 restored.withdrawn_at = None
                 restored.withdrawn_by_feedback = None
-        events.record(tx, cand.pk, coach, "feedback_undone",
-                      f"Terugkoppeling ongedaan gemaakt: {events.CODE_LABELS[row.code]} op {row.placement_id}",
-                      {"feedback_id": row.id, "placement_id": row.placement_id, "code": row.code})
+        store.record_event(tx, cand.pk, coach, "feedback_undone",
+                           f"Terugkoppeling ongedaan gemaakt: {events.CODE_LABELS[row.code]} op {row.placement_id}",
+                           {"feedback_id": row.id, "placement_id": row.placement_id, "code": row.code})
         tx.flush()
-        return feedback_out(row, intro)
+        return store.feedback_out(row, intro)
 

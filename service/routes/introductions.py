@@ -11,11 +11,10 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 from sqlalchemy import select
 
-from service import events
+from service import store
 from service.auth import Principal, role
 from service.context import Ctx
-from service.errors import documented
-from service.records import not_found, placement_row
+from service.errors import documented, not_found
 from service.schemas import (
     EmployerCandidateProfile,
     EmployerDecision,
@@ -61,7 +60,7 @@ def list_introductions(ctx: Ctx, employer: Employer) -> EmployerIntroductionList
             responses=documented(401, 403, 404, 422), summary="Candidates introduced to one of your places")
 def placement_introductions(ctx: Ctx, employer: Employer, placement_id: IdPath) -> EmployerIntroductionList:
     with ctx.db.read() as session:
-        placement_row(session, placement_id, employer.organisation_id)
+        store.placement_row(session, placement_id, employer.organisation_id)
         rows = session.execute(_visible(employer).where(IntroductionRow.placement_id == placement_id)
                                .order_by(IntroductionRow.created_at, IntroductionRow.id)).scalars()
         return EmployerIntroductionList(items=[employer_view(r) for r in rows])
@@ -108,9 +107,9 @@ def decide(
             if rejection is not None:
                 rejection.undone_at = now
         word = {"interested": "interesse", "rejected": "afgewezen"}[body.decision]
-        events.record(tx, intro.candidate_pk, employer, "employer_decision",
-                      f"Reactie van {employer.organisation_id} op {intro.placement_id}: {word}",
-                      {"introduction_id": intro.id, "placement_id": intro.placement_id,
+        store.record_event(tx, intro.candidate_pk, employer, "employer_decision",
+                           f"Reactie van {employer.organisation_id} op {intro.placement_id}: {word}",
+                           {"introduction_id": intro.id, "placement_id": intro.placement_id,
                        "organisation_id": employer.organisation_id, "decision": body.decision, "note": body.note})
         tx.flush()
         return employer_view(intro)

@@ -14,12 +14,11 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 
 from matching.contract.models import Placement, PlacementKind, PlacementStatus, describe_errors
-from service import examples
+from service import examples, store
 from service.auth import Principal, role
 from service.context import AppContext, Ctx
-from service.errors import Refused, documented
+from service.errors import Refused, documented, not_found
 from service.patching import merge_patch
-from service.records import not_found, placement_body, placement_json, placement_row
 from service.schemas import CloseRequest, IdPath, PlacementAvailability, PlacementBody, PlacementList
 from service.tables import IntroductionRow, PlacementRow, utcnow
 
@@ -39,7 +38,7 @@ def _own(employer: Principal, body: Placement) -> None:
 def _write(ctx: AppContext, tx, row: PlacementRow, placement: Placement) -> None:
     """Store the place and have the matcher follow right after the commit."""
     now = utcnow()
-    row.body = placement_json(placement)
+    row.body = store.placement_json(placement)
     row.kind = placement.kind
     row.status = placement.status
     row.updated_at = now
@@ -89,7 +88,7 @@ def list_placements(
     with ctx.db.read() as session:
         total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
         page = session.execute(query.order_by(PlacementRow.id).limit(limit).offset(offset)).scalars().all()
-        items = [placement_body(r) for r in page]
+        items = [store.placement_body(r) for r in page]
     return PlacementList(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -99,12 +98,12 @@ def list_placements(
 def read_placement(ctx: Ctx, reader: Reader, placement_id: IdPath) -> PlacementBody:
     with ctx.db.read() as session:
         org = reader.organisation_id if reader.role == "employer" else None
-        return placement_body(placement_row(session, placement_id, org))
+        return store.placement_body(store.placement_row(session, placement_id, org))
 
 
 def _replace(ctx: AppContext, employer: Principal, placement_id: str, data: Any | None, patch: Any | None):
     with ctx.db.write() as tx:
-        row = placement_row(tx.session, placement_id, employer.organisation_id, for_update=True)
+        row = store.placement_row(tx.session, placement_id, employer.organisation_id, for_update=True)
         if patch is not None:
             data = merge_patch(row.body, patch)
         try:
@@ -146,8 +145,8 @@ def close_placement(
 ) -> PlacementBody:
     status = (body or CloseRequest()).status
     with ctx.db.write() as tx:
-        row = placement_row(tx.session, placement_id, employer.organisation_id, for_update=True)
-        current = placement_body(row)
+        row = store.placement_row(tx.session, placement_id, employer.organisation_id, for_update=True)
+        current = store.placement_body(row)
         if current.status == status:
             return current
         closed = PlacementBody.model_validate({**row.body, "status": status})

@@ -15,11 +15,10 @@ from fastapi import APIRouter, Query
 from sqlalchemy import select
 
 from matching.contract.models import PlacementKind
-from service import events, examples
+from service import examples, store
 from service.auth import Principal, role
 from service.context import Ctx
-from service.errors import documented
-from service.records import candidate_body, candidate_row, not_found
+from service.errors import documented, not_found
 from service.schemas import HIDING_CODES, IdPath, LiveSuggestions
 from service.tables import CandidateRow, FeedbackRow
 
@@ -48,8 +47,8 @@ def suggestions(
     # Read, then rank outside any transaction, then record: ranking can take a
     # while and must not hold the database's write lock.
     with ctx.db.read() as session:
-        row = candidate_row(session, coach, candidate_id)
-        candidate = candidate_body(row).contract()
+        row = store.candidate_row(session, coach, candidate_id)
+        candidate = store.candidate_body(row).contract()
         pk = row.pk
         hidden = frozenset(session.execute(
             select(FeedbackRow.placement_id).where(
@@ -72,7 +71,7 @@ def suggestions(
         served = [{"placement_id": s.placement_id, "rank": s.rank, "score": s.score, "verdict": s.verdict,
                    "signals": [it.item for it in s.items], "explanation": s.explanation}
                   for s in result.suggestions]
-        events.record(
+        store.record_event(
             tx, pk, coach, "suggestions_served",
             f"{len(served)} suggesties getoond aan {coach.name}",
             {"served_to": {"user_id": coach.user_id, "name": coach.name}, "top": top, "kinds": kind or [],

@@ -1,0 +1,41 @@
+"""The service's database access: what the routes read and write, one module per resource.
+
+Routes parse the request, call the store inside the transaction they open
+(``ctx.db.read()`` or ``ctx.db.write()``), raise the HTTP refusals and shape the
+answer. The store never opens, commits or rolls back a transaction: where one
+request reads and writes is decided by the route, so the transaction
+boundaries stay visible in one place.
+
+Conventions:
+
+- Functions take the session (or the write transaction, which offers the same
+  API) first, then typed arguments; they return rows or API objects.
+- A record the request names by id that does not exist *or is not the
+  caller's* raises :func:`service.errors.not_found` here, in the look-up that
+  filters by owner, so no route can forget that someone else's record is a 404.
+  Look-ups that are not addressed by the request (``find_*``, ``has_*``)
+  return ``None`` or a bool and leave the answer to the route.
+- Rule checks (:class:`service.errors.Refused`) are the routes', with one
+  exception: :func:`create_user`, which the command line shares.
+- A write records its dossier event in the same call, so the event cannot be
+  forgotten and commits (or not) with the change.
+"""
+
+from service.store.candidates import candidate_body, candidate_row, set_candidate_body
+from service.store.dossier import events_of, record_event
+from service.store.feedback import feedback_out, introduction_state
+from service.store.placements import placement_body, placement_json, placement_of, placement_row
+
+__all__ = [
+    "candidate_body",
+    "candidate_row",
+    "events_of",
+    "feedback_out",
+    "introduction_state",
+    "placement_body",
+    "placement_json",
+    "placement_of",
+    "placement_row",
+    "record_event",
+    "set_candidate_body",
+]
