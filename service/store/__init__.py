@@ -21,21 +21,44 @@ Conventions:
   forgotten and commits (or not) with the change.
 """
 
-from service.store.candidates import candidate_body, candidate_row, set_candidate_body
-from service.store.dossier import events_of, record_event
+from service.store.candidates import (
+    candidate_body,
+    candidate_page,
+    candidate_row,
+    create_candidate,
+    erase_candidate,
+    finish_erasure,
+    has_candidate,
+    require_candidate_pk,
+    set_candidate_body,
+    timeline_dates,
+    update_candidate,
+)
+from service.store.dossier import dossier_export, record_export
+from service.store.dossier_log import events_of, record_event
 from service.store.feedback import feedback_out, introduction_state
 from service.store.placements import placement_body, placement_json, placement_of, placement_row
 
 __all__ = [
     "candidate_body",
+    "candidate_page",
     "candidate_row",
+    "create_candidate",
+    "dossier_export",
+    "erase_candidate",
     "events_of",
     "feedback_out",
+    "finish_erasure",
+    "has_candidate",
     "introduction_state",
     "placement_body",
     "placement_json",
     "placement_of",
     "placement_row",
     "record_event",
+    "record_export",
+    "require_candidate_pk",
     "set_candidate_body",
+    "timeline_dates",
+    "update_candidate",
 ]

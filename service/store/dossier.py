@@ -1,44 +1,30 @@
-"""The dossier's event log in the database: appending events and reading them back.
-
-Events are only ever appended; erasing the candidate removes them all. Labels
-and the CSV export are :mod:`service.events`, which needs no database.
-"""
+"""The dossier as a whole: the export for the re-integratiedossier, and the events of reading it out."""
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from service.auth import Principal
-from service.schemas import DossierEvent
-from service.tables import DossierEventRow, utcnow
+from service.schemas import DossierExport
+from service.store.candidates import candidate_body
+from service.store.dossier_log import events_of, record_event
+from service.tables import CandidateRow, utcnow
+from service.timeline import build_timeline
 
 
-def record_event(session: Session, candidate_pk: int, actor: Principal | None, kind: str, summary: str,
-                 data: dict[str, Any]) -> DossierEventRow:
-    """Append one event; ``actor`` None is spoormatch itself (the nightly run)."""
-    row = DossierEventRow(
-        candidate_pk=candidate_pk,
-        at=utcnow(),
-        kind=kind,
-        actor_id=actor.user_id if actor else None,
-        actor_name=actor.name if actor else "spoormatch",
-        actor_role=actor.role if actor else "system",
-        summary=summary,
-        data=data,
+def dossier_export(session: Session, row: CandidateRow, by: Principal) -> DossierExport:
+    return DossierExport(
+        candidate_id=row.id,
+        exported_at=utcnow(),
+        exported_by=by.name,
+        candidate=candidate_body(row),
+        timeline=build_timeline(row.id, row.sick_since, row.first_year_evaluation, row.spoor2_started, date.today()),
+        events=events_of(session, row.pk),
     )
-    session.add(row)
-    return row
 
 
-def events_of(session: Session, candidate_pk: int) -> list[DossierEvent]:
-    rows = session.execute(
-        select(DossierEventRow).where(DossierEventRow.candidate_pk == candidate_pk).order_by(DossierEventRow.id)
-    ).scalars()
-    return [
-        DossierEvent(id=r.id, at=r.at, kind=r.kind, actor=r.actor_name, actor_role=r.actor_role, summary=r.summary,
-                     data=r.data)
-        for r in rows
-    ]
+def record_export(session: Session, candidate_pk: int, by: Principal, format: str) -> None:
+    """The export itself is part of the record: who took the dossier out, and when."""
+    record_event(session, candidate_pk, by, "dossier_exported", f"Dossier geëxporteerd ({format})", {"format": format})
