@@ -37,23 +37,37 @@ from service.store.candidates import (
 from service.store.dossier import dossier_export, record_export
 from service.store.dossier_log import events_of, record_event
 from service.store.feedback import feedback_out, introduction_state
-from service.store.placements import placement_body, placement_json, placement_of, placement_row
+from service.store.introductions import active_introduction_count
+from service.store.placements import (
+    create_placement,
+    find_placement,
+    placement_body,
+    placement_json,
+    placement_of,
+    placement_page,
+    placement_row,
+    write_placement,
+)
 
 __all__ = [
+    "active_introduction_count",
     "candidate_body",
     "candidate_page",
     "candidate_row",
     "create_candidate",
+    "create_placement",
     "dossier_export",
     "erase_candidate",
     "events_of",
     "feedback_out",
+    "find_placement",
     "finish_erasure",
     "has_candidate",
     "introduction_state",
     "placement_body",
     "placement_json",
     "placement_of",
+    "placement_page",
     "placement_row",
     "record_event",
     "record_export",
@@ -61,4 +75,5 @@ __all__ = [
     "set_candidate_body",
     "timeline_dates",
     "update_candidate",
+    "write_placement",
 ]
