@@ -34,10 +34,29 @@ from service.store.candidates import (
     timeline_dates,
     update_candidate,
 )
-from service.store.dossier import dossier_export, record_export
+from service.store.dossier import dossier_export, record_export, record_served
 from service.store.dossier_log import events_of, record_event
-from service.store.feedback import feedback_out, introduction_state
-from service.store.introductions import active_introduction_count
+from service.store.feedback import (
+    add_feedback,
+    feedback_list,
+    feedback_out,
+    feedback_row,
+    hidden_places,
+    introduction_state,
+    record_feedback,
+    undo_feedback,
+)
+from service.store.introductions import (
+    active_introduction,
+    active_introduction_count,
+    create_introduction,
+    decide_introduction,
+    employer_introduction,
+    employer_introductions,
+    employer_view,
+    pseudonym_for,
+    withdraw_introduction,
+)
 from service.store.placements import (
     create_placement,
     find_placement,
@@ -50,30 +69,45 @@ from service.store.placements import (
 )
 
 __all__ = [
+    "active_introduction",
     "active_introduction_count",
+    "add_feedback",
     "candidate_body",
     "candidate_page",
     "candidate_row",
     "create_candidate",
+    "create_introduction",
     "create_placement",
+    "decide_introduction",
     "dossier_export",
+    "employer_introduction",
+    "employer_introductions",
+    "employer_view",
     "erase_candidate",
     "events_of",
+    "feedback_list",
     "feedback_out",
+    "feedback_row",
     "find_placement",
     "finish_erasure",
     "has_candidate",
+    "hidden_places",
     "introduction_state",
     "placement_body",
     "placement_json",
     "placement_of",
     "placement_page",
     "placement_row",
+    "pseudonym_for",
     "record_event",
     "record_export",
+    "record_feedback",
+    "record_served",
     "require_candidate_pk",
     "set_candidate_body",
     "timeline_dates",
+    "undo_feedback",
     "update_candidate",
+    "withdraw_introduction",
     "write_placement",
 ]
