@@ -32,7 +32,6 @@ from matching.settings import get_settings
 from service import store
 from service.app import create_app
 from service.db import Database
-from service.routes.admin import create_user_row
 from service.schemas import CandidateBody, UserIn
 from service.tables import CandidateRow, Organisation, PlacementRow, utcnow
 
@@ -53,7 +52,7 @@ def fill(db: Database, n_placements: int, n_candidates: int) -> tuple[str, list[
         tx.execute(insert(Organisation), [{"id": o, "name": o, "created_at": now} for o in sorted(orgs)])
         for k in range(0, len(rows), 5000):
             tx.execute(insert(PlacementRow), rows[k:k + 5000])
-        coach, _, token = create_user_row(tx.session, UserIn(name="Coach Benchmark", role="coach"), 0)
+        coach, _, token = store.create_user_row(tx.session, UserIn(name="Coach Benchmark", role="coach"), 0)
         for c in candidates:
             body = CandidateBody.model_validate(c.model_dump(mode="json", exclude_none=True))
             tx.add(CandidateRow(id=c.id, coach_id=coach.id, body=body.contract_dict(), created_at=now,

@@ -16,11 +16,27 @@ Conventions:
   Look-ups that are not addressed by the request (``find_*``, ``has_*``)
   return ``None`` or a bool and leave the answer to the route.
 - Rule checks (:class:`service.errors.Refused`) are the routes', with one
-  exception: :func:`create_user`, which the command line shares.
+  exception: :func:`create_user_row`, which the command line shares.
 - A write records its dossier event in the same call, so the event cannot be
   forgotten and commits (or not) with the change.
 """
 
+from service.store.accounts import (
+    add_token,
+    create_organisation,
+    create_user_row,
+    find_organisation,
+    find_user,
+    issued_token,
+    organisations,
+    other_active_admins,
+    revoke_token,
+    update_user,
+    user_out,
+    user_row,
+    user_tokens,
+    users,
+)
 from service.store.candidates import (
     candidate_body,
     candidate_page,
@@ -31,7 +47,9 @@ from service.store.candidates import (
     has_candidate,
     require_candidate_pk,
     set_candidate_body,
+    shared_candidate_ids,
     timeline_dates,
+    transfer_candidates,
     update_candidate,
 )
 from service.store.dossier import dossier_export, record_export, record_served
@@ -72,12 +90,15 @@ __all__ = [
     "active_introduction",
     "active_introduction_count",
     "add_feedback",
+    "add_token",
     "candidate_body",
     "candidate_page",
     "candidate_row",
     "create_candidate",
     "create_introduction",
+    "create_organisation",
     "create_placement",
+    "create_user_row",
     "decide_introduction",
     "dossier_export",
     "employer_introduction",
@@ -88,11 +109,16 @@ __all__ = [
     "feedback_list",
     "feedback_out",
     "feedback_row",
+    "find_organisation",
     "find_placement",
+    "find_user",
     "finish_erasure",
     "has_candidate",
     "hidden_places",
     "introduction_state",
+    "issued_token",
+    "organisations",
+    "other_active_admins",
     "placement_body",
     "placement_json",
     "placement_of",
@@ -104,10 +130,18 @@ __all__ = [
     "record_feedback",
     "record_served",
     "require_candidate_pk",
+    "revoke_token",
     "set_candidate_body",
+    "shared_candidate_ids",
     "timeline_dates",
+    "transfer_candidates",
     "undo_feedback",
     "update_candidate",
+    "update_user",
+    "user_out",
+    "user_row",
+    "user_tokens",
+    "users",
     "withdraw_introduction",
     "write_placement",
 ]

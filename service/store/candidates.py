@@ -11,7 +11,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from service import events
@@ -21,7 +21,15 @@ from service.errors import not_found
 from service.rematch import erase_candidate_rematch, scrub_digest_files
 from service.schemas import SERVICE_CANDIDATE_FIELDS, CandidateBody
 from service.store.dossier_log import record_event
-from service.tables import CANDIDATE_TABLES, CandidateRow, DossierEventRow, FeedbackRow, IntroductionRow, utcnow
+from service.tables import (
+    CANDIDATE_TABLES,
+    CandidateRow,
+    DossierEventRow,
+    FeedbackRow,
+    IntroductionRow,
+    User,
+    utcnow,
+)
 
 
 def candidate_row(session: Session, coach: Principal, candidate_id: str, for_update: bool = False) -> CandidateRow:
@@ -105,6 +113,23 @@ def timeline_dates(session: Session, coach: Principal) -> list[tuple[str, date |
                                   CandidateRow.spoor2_started)
                            .where(CandidateRow.coach_id == coach.user_id)).all()
     return [tuple(r) for r in rows]
+
+
+def shared_candidate_ids(session: Session, coach_id: int, other_coach_id: int) -> list[str]:
+    """Candidate ids both coaches use: a transfer would make them ambiguous."""
+    return session.execute(select(CandidateRow.id).where(
+        CandidateRow.coach_id == coach_id,
+        CandidateRow.id.in_(select(CandidateRow.id).where(CandidateRow.coach_id == other_coach_id)))).scalars().all()
+
+
+def transfer_candidates(session: Session, by: Principal, source: User, target: User) -> int:
+    """Hand all of ``source``'s candidates to ``target``, each with a dossier event; how many moved."""
+    pks = session.execute(select(CandidateRow.pk).where(CandidateRow.coach_id == source.id)).scalars().all()
+    session.execute(update(CandidateRow).where(CandidateRow.coach_id == source.id).values(coach_id=target.id))
+    for pk in pks:
+        record_event(session, pk, by, "candidate_transferred", f"Overgedragen van {source.name} aan {target.name}",
+                     {"from_user_id": source.id, "to_user_id": target.id})
+    return len(pks)
 
 
 def erase_candidate(session: Session, row: CandidateRow) -> None:
