@@ -52,6 +52,7 @@ from service.store.candidates import (
     transfer_candidates,
     update_candidate,
 )
+from service.store.digests import coach_digest_items
 from service.store.dossier import dossier_export, record_export, record_served
 from service.store.dossier_log import events_of, record_event
 from service.store.feedback import (
@@ -75,6 +76,7 @@ from service.store.introductions import (
     pseudonym_for,
     withdraw_introduction,
 )
+from service.store.nightly import nightly_list, recent_runs
 from service.store.placements import (
     create_placement,
     find_placement,
@@ -94,6 +96,7 @@ __all__ = [
     "candidate_body",
     "candidate_page",
     "candidate_row",
+    "coach_digest_items",
     "create_candidate",
     "create_introduction",
     "create_organisation",
@@ -117,6 +120,7 @@ __all__ = [
     "hidden_places",
     "introduction_state",
     "issued_token",
+    "nightly_list",
     "organisations",
     "other_active_admins",
     "placement_body",
@@ -125,6 +129,7 @@ __all__ = [
     "placement_page",
     "placement_row",
     "pseudonym_for",
+    "recent_runs",
     "record_event",
     "record_export",
     "record_feedback",
