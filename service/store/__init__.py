@@ -12,9 +12,11 @@ Conventions:
   API) first, then typed arguments; they return rows or API objects.
 - A record the request names by id that does not exist *or is not the
   caller's* raises :func:`service.errors.not_found` here, in the look-up that
-  filters by owner, so no route can forget that someone else's record is a 404.
-  Look-ups that are not addressed by the request (``find_*``, ``has_*``)
-  return ``None`` or a bool and leave the answer to the route.
+  filters by owner (``*_row``, ``employer_introduction``,
+  ``require_candidate_pk``), so no route can forget that someone else's record
+  is a 404. Look-ups whose absence is not a 404 (``find_*``, ``has_*``,
+  ``active_introduction``) return ``None`` or a bool and leave the answer to
+  the route.
 - Rule checks (:class:`service.errors.Refused`) are the routes', with one
   exception: :func:`create_user_row`, which the command line shares.
 - A write records its dossier event in the same call, so the event cannot be
