@@ -29,10 +29,9 @@ from sqlalchemy import insert
 from matching.demo import generate_candidates, generate_placements
 from matching.contract.models import Candidate, Placement
 from matching.settings import get_settings
+from service import store
 from service.app import create_app
 from service.db import Database
-from service.records import placement_json
-from service.routes.admin import create_user_row
 from service.schemas import CandidateBody, UserIn
 from service.tables import CandidateRow, Organisation, PlacementRow, utcnow
 
@@ -45,7 +44,7 @@ def fill(db: Database, n_placements: int, n_candidates: int) -> tuple[str, list[
     for p in generate_placements(n_placements, seed=11):
         orgs.add(p["employer_id"])
         place = Placement.model_validate(p)
-        rows.append({"id": place.id, "organisation_id": place.employer_id, "body": placement_json(place),
+        rows.append({"id": place.id, "organisation_id": place.employer_id, "body": store.placement_json(place),
                      "kind": place.kind, "status": place.status, "created_at": now, "updated_at": now,
                      "closed_at": None if place.status == "open" else now})
     candidates = [Candidate.model_validate(c) for c in generate_candidates(n_candidates, seed=11)]
@@ -53,7 +52,7 @@ def fill(db: Database, n_placements: int, n_candidates: int) -> tuple[str, list[
         tx.execute(insert(Organisation), [{"id": o, "name": o, "created_at": now} for o in sorted(orgs)])
         for k in range(0, len(rows), 5000):
             tx.execute(insert(PlacementRow), rows[k:k + 5000])
-        coach, _, token = create_user_row(tx.session, UserIn(name="Coach Benchmark", role="coach"), 0)
+        coach, _, token = store.create_user_row(tx.session, UserIn(name="Coach Benchmark", role="coach"), 0)
         for c in candidates:
             body = CandidateBody.model_validate(c.model_dump(mode="json", exclude_none=True))
             tx.add(CandidateRow(id=c.id, coach_id=coach.id, body=body.contract_dict(), created_at=now,

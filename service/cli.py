@@ -51,7 +51,7 @@ def _cmd_create_user(args: argparse.Namespace) -> int:
     from matching.contract.models import describe_errors
     from service.db import Database
     from service.errors import Refused
-    from service.routes.admin import create_user_row
+    from service.store import create_user_row
     from service.schemas import OrganisationIn, UserIn
     from service.tables import Organisation, utcnow
 

@@ -21,11 +21,10 @@ from matching.demo import generate_placements
 from matching.contract.io import read_jsonl
 from matching.contract.models import Candidate, Placement
 from matching.settings import Settings
-from service import events
+from service import events, store
 from service.auth import Principal, issue_token
 from service.context import AppContext
 from service.db import Database
-from service.records import candidate_body, candidate_row, placement_json, store_candidate
 from service.routes.feedback import introduce
 from service.schemas import CandidateBody, FeedbackIn
 from service.tables import CandidateRow, FeedbackRow, Organisation, PlacementRow, User, utcnow
@@ -97,7 +96,7 @@ def seed(db: Database, settings: Settings, n_placements: int) -> DemoTokens:
             tx.add(Organisation(id=org, name=f"Demowerkgever {org}", created_at=now))
         tx.flush()
         for p in placements:
-            tx.add(PlacementRow(id=p.id, organisation_id=p.employer_id, body=placement_json(p), kind=p.kind,
+            tx.add(PlacementRow(id=p.id, organisation_id=p.employer_id, body=store.placement_json(p), kind=p.kind,
                                 status=p.status, created_at=now, updated_at=now,
                                 closed_at=None if p.status == "open" else now))
         _, admin = _user(tx.session, "Beheerder Demo", "admin", None, settings.token_ttl_days)
@@ -106,11 +105,11 @@ def seed(db: Database, settings: Settings, n_placements: int) -> DemoTokens:
         for story in stories:
             body = _story_body(story, today)
             row = CandidateRow(id=body.id, coach_id=coach_user.id, created_at=now, updated_at=now)
-            store_candidate(row, body)
+            store.set_candidate_body(row, body)
             tx.add(row)
             tx.flush()
-            events.record(tx, row.pk, actor, "candidate_created", "Kandidaat aangemaakt (demo)",
-                          {"capacity": body.capacity})
+            store.record_event(tx, row.pk, actor, "candidate_created", "Kandidaat aangemaakt (demo)",
+                               {"capacity": body.capacity})
     return DemoTokens(admin=admin, coach=coach)
 
 
@@ -124,7 +123,7 @@ def finish(ctx: AppContext, tokens: DemoTokens) -> None:
     coach = Principal(coach_user.id, coach_user.name, "coach", None)
     pick = None
     for row in rows:  # story 5 first: the reception desk
-        result = ctx.engine.suggest(candidate_body(row).contract(), top=1)
+        result = ctx.engine.suggest(store.candidate_body(row).contract(), top=1)
         if result.suggestions:
             pick = (row, result.suggestions[0])
             break
@@ -145,7 +144,7 @@ def finish(ctx: AppContext, tokens: DemoTokens) -> None:
             motivation="Demo: ervaring en wensen sluiten aan bij deze plek; kennismaking voorgesteld.",
             signal_motivations={it.item: f"Demo: {it.reason}; besproken met de kandidaat." for it in hit.items},
         )
-        cand = candidate_row(tx.session, coach, row.id)
+        cand = store.candidate_row(tx.session, coach, row.id)
         place = tx.get(PlacementRow, hit.placement_id)
         fb = FeedbackRow(candidate_pk=cand.pk, placement_id=hit.placement_id, code="introduced", note="demo",
                          created_by=coach.user_id, created_by_name=coach.name, created_at=utcnow())
@@ -153,9 +152,9 @@ def finish(ctx: AppContext, tokens: DemoTokens) -> None:
         tx.flush()
         # The route's own rules: motivations per signalled item, employer-safe profile.
         introduce(ctx, tx, coach, cand, body, place, fb)
-        events.record(tx, cand.pk, coach, "feedback",
-                      f"Terugkoppeling op {hit.placement_id}: {events.CODE_LABELS['introduced']}",
-                      {"feedback_id": fb.id, "placement_id": hit.placement_id, "code": "introduced",
+        store.record_event(tx, cand.pk, coach, "feedback",
+                           f"Terugkoppeling op {hit.placement_id}: {events.CODE_LABELS['introduced']}",
+                           {"feedback_id": fb.id, "placement_id": hit.placement_id, "code": "introduced",
                        "why": None, "note": "demo"})
 
 

@@ -37,6 +37,11 @@ class Refused(Exception):
         super().__init__("; ".join(problems))
 
 
+def not_found(what: str) -> HTTPException:
+    """The 404 for a record that does not exist or is someone else's: the two must look alike."""
+    return HTTPException(status_code=404, detail=f"no {what} with this id")
+
+
 def _clean(text: str) -> str:
     # Input echoed in a message may hold lone surrogates, which UTF-8 cannot carry.
     return text.encode("utf-8", "backslashreplace").decode("utf-8")

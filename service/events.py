@@ -1,9 +1,9 @@
-"""The dossier's event log: appending events and exporting them.
+"""The dossier's event log as people read it: labels, changes and the CSV export.
 
 The re-integratiedossier must show what was tried: which places were suggested
 and to whom, the coach's feedback, introductions with their motivations, and
-changes of the belastbaarheid. Events are only ever appended; erasing the
-candidate removes them all.
+changes of the belastbaarheid. Storing and reading the events is
+:mod:`service.store.dossier`; this module needs no database.
 """
 
 from __future__ import annotations
@@ -13,12 +13,7 @@ import io
 import json
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
-from service.auth import Principal
 from service.schemas import DossierEvent
-from service.tables import DossierEventRow, utcnow
 
 CODE_LABELS = {
     "interesting": "interessant",
@@ -39,33 +34,6 @@ FIELD_LABELS = {
 CSV_COLUMNS = ("tijdstip", "gebeurtenis", "door", "rol", "omschrijving", "gegevens")
 # Spreadsheet programs run a cell that starts with these as a formula.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def record(session: Session, candidate_pk: int, actor: Principal | None, kind: str, summary: str,
-           data: dict[str, Any]) -> DossierEventRow:
-    row = DossierEventRow(
-        candidate_pk=candidate_pk,
-        at=utcnow(),
-        kind=kind,
-        actor_id=actor.user_id if actor else None,
-        actor_name=actor.name if actor else "spoormatch",
-        actor_role=actor.role if actor else "system",
-        summary=summary,
-        data=data,
-    )
-    session.add(row)
-    return row
-
-
-def events_of(session: Session, candidate_pk: int) -> list[DossierEvent]:
-    rows = session.execute(
-        select(DossierEventRow).where(DossierEventRow.candidate_pk == candidate_pk).order_by(DossierEventRow.id)
-    ).scalars()
-    return [
-        DossierEvent(id=r.id, at=r.at, kind=r.kind, actor=r.actor_name, actor_role=r.actor_role, summary=r.summary,
-                     data=r.data)
-        for r in rows
-    ]
 
 
 def _cell(value: str) -> str:

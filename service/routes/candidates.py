@@ -8,21 +8,16 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import ValidationError
-from sqlalchemy import delete, func, select
 
 from matching.contract.models import describe_errors
-from service import events, examples
+from service import examples, store
 from service.auth import Principal, role
 from service.context import Ctx
 from service.errors import Refused, documented
 from service.patching import merge_patch
-from service.records import candidate_body, candidate_row, store_candidate
-from service.rematch import erase_candidate_rematch, scrub_digest_files
-from service.routes.dossier import build_export
 from service.schemas import (
     MAX_DATE,
     MIN_DATE,
-    SERVICE_CANDIDATE_FIELDS,
     CandidateBody,
     CandidateList,
     ErasureReceipt,
@@ -30,14 +25,7 @@ from service.schemas import (
     Timeline,
     TimelineList,
 )
-from service.tables import (
-    CANDIDATE_TABLES,
-    CandidateRow,
-    DossierEventRow,
-    FeedbackRow,
-    IntroductionRow,
-    utcnow,
-)
+from service.tables import utcnow
 from service.timeline import build_timeline
 
 router = APIRouter(prefix="/v1", tags=["candidates"])
@@ -60,22 +48,6 @@ def _on(on: date | None) -> date:
     return on
 
 
-def _record_changes(tx, row: CandidateRow, before: CandidateBody, after: CandidateBody, coach: Principal) -> None:
-    old = before.model_dump(mode="json", exclude_none=True)
-    new = after.model_dump(mode="json", exclude_none=True)
-    changed = events.changes(old, new)
-    if not changed:
-        return
-    labels = ", ".join(events.FIELD_LABELS.get(f, f) for f in changed)
-    dates = {f: {"before": old.get(f), "after": new.get(f)} for f in changed if f in SERVICE_CANDIDATE_FIELDS}
-    events.record(tx, row.pk, coach, "candidate_updated", f"Gegevens gewijzigd: {labels}",
-                  {"fields": changed, "dates": dates})
-    if "capacity" in changed:
-        diff = events.capacity_diff(old.get("capacity", {}), new.get("capacity", {}))
-        events.record(tx, row.pk, coach, "capacity_changed",
-                      "Belastbaarheid gewijzigd: " + ", ".join(diff), {"items": diff})
-
-
 def _validate(data: Any) -> CandidateBody:
     try:
         return CandidateBody.model_validate(data)
@@ -90,17 +62,9 @@ def create_candidate(
     body: Annotated[CandidateBody, Body(openapi_examples=CANDIDATE_EXAMPLES)],
 ) -> CandidateBody:
     with ctx.db.write() as tx:
-        exists = tx.execute(select(CandidateRow.pk).where(
-            CandidateRow.coach_id == coach.user_id, CandidateRow.id == body.id)).first()
-        if exists:
+        if store.has_candidate(tx, coach, body.id):
             raise Refused("id: you already have a candidate with this id")
-        now = utcnow()
-        row = CandidateRow(id=body.id, coach_id=coach.user_id, created_at=now, updated_at=now)
-        store_candidate(row, body)
-        tx.add(row)
-        tx.flush()
-        events.record(tx, row.pk, coach, "candidate_created", "Kandidaat aangemaakt",
-                      {"capacity": body.capacity, "sick_since": body.sick_since and body.sick_since.isoformat()})
+        store.create_candidate(tx, coach, body)
     response.headers["Location"] = f"/v1/candidates/{quote(body.id, safe='')}"
     return body
 
@@ -114,11 +78,7 @@ def list_candidates(
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> CandidateList:
     with ctx.db.read() as session:
-        total = session.execute(select(func.count()).select_from(CandidateRow)
-                                .where(CandidateRow.coach_id == coach.user_id)).scalar_one()
-        rows = session.execute(select(CandidateRow).where(CandidateRow.coach_id == coach.user_id)
-                               .order_by(CandidateRow.id).limit(limit).offset(offset)).scalars().all()
-        items = [candidate_body(r) for r in rows]
+        items, total = store.candidate_page(session, coach, limit, offset)
     return CandidateList(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -127,21 +87,19 @@ def list_candidates(
             summary="Read a candidate")
 def read_candidate(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> CandidateBody:
     with ctx.db.read() as session:
-        return candidate_body(candidate_row(session, coach, candidate_id))
+        return store.candidate_body(store.candidate_row(session, coach, candidate_id))
 
 
 def _replace(ctx: Ctx, coach: Principal, candidate_id: str, new_data: Any | None, patch: Any | None) -> CandidateBody:
     with ctx.db.write() as tx:
-        row = candidate_row(tx.session, coach, candidate_id, for_update=True)
-        before = candidate_body(row)
+        row = store.candidate_row(tx, coach, candidate_id, for_update=True)
+        before = store.candidate_body(row)
         if patch is not None:
             new_data = merge_patch(before.model_dump(mode="json", exclude_none=True), patch)
         after = _validate(new_data)
         if after.id != candidate_id:
             raise Refused(f"id: must stay {candidate_id!r} (ids cannot be changed)")
-        _record_changes(tx, row, before, after, coach)
-        store_candidate(row, after)
-        row.updated_at = utcnow()
+        store.update_candidate(tx, row, before, after, coach)
     return after
 
 
@@ -180,21 +138,14 @@ def erase_candidate(
     confirm: Annotated[bool, Query(description="Must be true: erasure cannot be undone")] = False,
 ) -> ErasureReceipt:
     with ctx.db.write() as tx:
-        row = candidate_row(tx.session, coach, candidate_id, for_update=True)
+        row = store.candidate_row(tx, coach, candidate_id, for_update=True)
         if not confirm:
             raise Refused(
                 "confirm: erasing removes the candidate and their whole dossier for good; export the dossier "
                 f"(GET /v1/candidates/{candidate_id}/dossier) and repeat with confirm=true")
-        export = build_export(tx.session, row, coach)
-        # Children first: correct even where the database does not cascade.
-        erase_candidate_rematch(tx, row.pk)
-        tx.execute(delete(DossierEventRow).where(DossierEventRow.candidate_pk == row.pk))
-        tx.execute(delete(IntroductionRow).where(IntroductionRow.candidate_pk == row.pk))
-        tx.execute(delete(FeedbackRow).where(FeedbackRow.candidate_pk == row.pk))
-        tx.delete(row)
-    # The nightly digest files in the state folder name the candidate too.
-    scrub_digest_files(ctx.settings.state_dir, coach.user_id, candidate_id)
-    ctx.db.compact_after_erasure(list(CANDIDATE_TABLES))
+        export = store.dossier_export(tx, row, coach)
+        store.erase_candidate(tx, row)
+    store.finish_erasure(ctx.db, ctx.settings.state_dir, coach.user_id, candidate_id)
     return ErasureReceipt(erased_candidate_id=candidate_id, erased_at=utcnow(), dossier=export)
 
 
@@ -203,7 +154,7 @@ def erase_candidate(
 def candidate_timeline(ctx: Ctx, coach: Coach, candidate_id: IdPath, on: OnDate = None) -> Timeline:
     day = _on(on)
     with ctx.db.read() as session:
-        row = candidate_row(session, coach, candidate_id)
+        row = store.candidate_row(session, coach, candidate_id)
         return build_timeline(row.id, row.sick_since, row.first_year_evaluation, row.spoor2_started, day)
 
 
@@ -215,9 +166,7 @@ _STATUS_ORDER = {"overdue": 0, "due": 1, "planned": 2, "too_early": 3, "started"
 def all_timelines(ctx: Ctx, coach: Coach, on: OnDate = None) -> TimelineList:
     day = _on(on)
     with ctx.db.read() as session:
-        rows = session.execute(select(CandidateRow.id, CandidateRow.sick_since, CandidateRow.first_year_evaluation,
-                                      CandidateRow.spoor2_started)
-                               .where(CandidateRow.coach_id == coach.user_id)).all()
+        rows = store.timeline_dates(session, coach)
     items = [build_timeline(*r, on=day) for r in rows]
     items.sort(key=lambda t: (_STATUS_ORDER[t.status], t.spoor2_deadline or MAX_DATE, t.candidate_id))
     return TimelineList(items=items)

@@ -16,15 +16,13 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from sqlalchemy import select
 
 from matching.batch.digest import coach_digest, csv_rows, to_csv
+from service import store
 from service.auth import Principal, role
 from service.contention import contention
 from service.context import Ctx
 from service.errors import Refused, documented
-from service.records import candidate_row
-from service.rematch import served_list
 from service.schemas import (
     MAX_DATE,
     MIN_DATE,
@@ -34,9 +32,7 @@ from service.schemas import (
     NightlyList,
     ContestedSuggestion,
     RematchRunList,
-    RematchRunOut,
 )
-from service.tables import CandidateRow, RematchDigest, RematchRun
 
 router = APIRouter(prefix="/v1", tags=["rematch"])
 Coach = Annotated[Principal, role("coach")]
@@ -80,22 +76,9 @@ def digest(
 ):
     moment = parse_since(since)
     with ctx.db.read() as session:
-        runs_q = select(RematchRun).where(RematchRun.status == "committed").order_by(RematchRun.committed_at.desc())
-        if moment is None:
-            runs = session.execute(runs_q.limit(1)).scalars().all()
-        else:
-            runs = session.execute(runs_q.where(RematchRun.committed_at >= moment).limit(MAX_RUNS)).scalars().all()
-        out = []
-        for run in runs:
-            rows = session.execute(
-                select(CandidateRow.id, RematchDigest.changes)
-                .join(CandidateRow, CandidateRow.pk == RematchDigest.candidate_pk)
-                .where(RematchDigest.run_id == run.id, RematchDigest.coach_id == coach.user_id,
-                       CandidateRow.coach_id == coach.user_id)).all()
-            # The candidate's id as it is now (the stored digest has it too; ids never change).
-            items = [{**changes, "candidate_id": cid} for cid, changes in rows]
-            d = coach_digest(run.id, run.committed_at.isoformat(), {"id": coach.user_id, "name": coach.name}, items)
-            out.append(d)
+        found = store.coach_digest_items(session, coach, moment, MAX_RUNS)
+    out = [coach_digest(run.id, run.committed_at.isoformat(), {"id": coach.user_id, "name": coach.name}, items)
+           for run, items in found]
     if format == "csv":
         text = "\ufeff" + to_csv([row for d in out for row in csv_rows(d)])
         return Response(text, media_type="text/csv; charset=utf-8",
@@ -111,8 +94,8 @@ def digest(
             summary="The candidate's list from the newest nightly run, with how contested each place is")
 def nightly(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> NightlyList:
     with ctx.db.read() as session:
-        row = candidate_row(session, coach, candidate_id)
-        run, entries, exposures = served_list(session, row.pk)
+        row = store.candidate_row(session, coach, candidate_id)
+        run, entries, exposures = store.nightly_list(session, row.pk)
     suggestions = []
     for rank, entry in enumerate(entries, start=1):
         n, positions = exposures.get(entry["placement_id"], [1, 1])
@@ -127,8 +110,5 @@ def nightly(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> NightlyList:
 def runs(ctx: Ctx, admin: Admin,
          limit: Annotated[int, Query(ge=1, le=200)] = 20) -> RematchRunList:
     with ctx.db.read() as session:
-        rows = session.execute(select(RematchRun).order_by(RematchRun.started_at.desc()).limit(limit)).scalars()
-        items = [RematchRunOut(id=r.id, status=r.status, started_at=r.started_at, committed_at=r.committed_at,
-                               partitions_total=r.partitions_total, counts=r.counts, summary=r.summary,
-                               error=r.error) for r in rows]
+        items = store.recent_runs(session, limit)
     return RematchRunList(items=items)

@@ -2,35 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from sqlalchemy.orm import Session
 
-from service import events
+from service import events, store
 from service.auth import Principal, role
 from service.context import Ctx
 from service.errors import documented
-from service.records import candidate_body, candidate_row
 from service.schemas import DossierExport, IdPath
-from service.tables import CandidateRow, utcnow
-from service.timeline import build_timeline
 
 router = APIRouter(prefix="/v1", tags=["dossier"])
 Coach = Annotated[Principal, role("coach")]
-
-
-def build_export(session: Session, row: CandidateRow, by: Principal) -> DossierExport:
-    return DossierExport(
-        candidate_id=row.id,
-        exported_at=utcnow(),
-        exported_by=by.name,
-        candidate=candidate_body(row),
-        timeline=build_timeline(row.id, row.sick_since, row.first_year_evaluation, row.spoor2_started, date.today()),
-        events=events.events_of(session, row.pk),
-    )
 
 
 @router.get(
@@ -51,12 +35,11 @@ def export_dossier(
     format: Annotated[Literal["json", "csv"], Query(description="json (default) or csv")] = "json",
 ):
     with ctx.db.write() as tx:
-        row = candidate_row(tx.session, coach, candidate_id)
-        # The export itself is part of the record: who took the dossier out, and when.
-        events.record(tx, row.pk, coach, "dossier_exported", f"Dossier geëxporteerd ({format})",
-                      {"format": format})
+        row = store.candidate_row(tx, coach, candidate_id)
+        store.record_export(tx, row.pk, coach, format)
+        # The export lists its own event.
         tx.flush()
-        export = build_export(tx.session, row, coach)
+        export = store.dossier_export(tx, row, coach)
     if format == "csv":
         # Header values are Latin-1; a candidate id may be anything.
         safe = "".join(c if (c.isascii() and c.isalnum()) or c in "-_" else "_" for c in candidate_id)

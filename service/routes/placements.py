@@ -11,17 +11,15 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import ValidationError
-from sqlalchemy import func, select
 
 from matching.contract.models import Placement, PlacementKind, PlacementStatus, describe_errors
-from service import examples
+from service import examples, store
 from service.auth import Principal, role
 from service.context import AppContext, Ctx
+from service.db import WriteSession
 from service.errors import Refused, documented
 from service.patching import merge_patch
-from service.records import not_found, placement_body, placement_json, placement_row
 from service.schemas import CloseRequest, IdPath, PlacementAvailability, PlacementBody, PlacementList
-from service.tables import IntroductionRow, PlacementRow, utcnow
 
 router = APIRouter(prefix="/v1", tags=["placements"])
 Employer = Annotated[Principal, role("employer")]
@@ -36,14 +34,8 @@ def _own(employer: Principal, body: Placement) -> None:
         raise Refused(f"employer_id: must be your organisation's id {employer.organisation_id!r}")
 
 
-def _write(ctx: AppContext, tx, row: PlacementRow, placement: Placement) -> None:
-    """Store the place and have the matcher follow right after the commit."""
-    now = utcnow()
-    row.body = placement_json(placement)
-    row.kind = placement.kind
-    row.status = placement.status
-    row.updated_at = now
-    row.closed_at = None if placement.status == "open" else (row.closed_at or now)
+def _matcher_follows(ctx: AppContext, tx: WriteSession, placement: Placement) -> None:
+    """The matcher sees the change right after the commit, before the response."""
     tx.after_commit(lambda: ctx.engine.apply(placement))
 
 
@@ -56,13 +48,11 @@ def create_placement(
 ) -> PlacementBody:
     _own(employer, body)
     with ctx.db.write() as tx:
-        if tx.get(PlacementRow, body.id) is not None:
+        if store.find_placement(tx, body.id) is not None:
             # Ids are shared by all employers because coaches see every place by its id.
             raise Refused("id: a place with this id already exists; choose another id")
-        now = utcnow()
-        row = PlacementRow(id=body.id, organisation_id=employer.organisation_id, created_at=now)
-        tx.add(row)
-        _write(ctx, tx, row, body)
+        store.create_placement(tx, employer.organisation_id, body)
+        _matcher_follows(ctx, tx, body)
     response.headers["Location"] = f"/v1/placements/{quote(body.id, safe='')}"
     return body
 
@@ -77,19 +67,12 @@ def list_placements(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> PlacementList:
-    query = select(PlacementRow)
     if reader.role == "employer":
-        query = query.where(PlacementRow.organisation_id == reader.organisation_id)
-        if status is not None:
-            query = query.where(PlacementRow.status == status)
+        org = reader.organisation_id
     else:
-        query = query.where(PlacementRow.status == "open")
-    if kind is not None:
-        query = query.where(PlacementRow.kind == kind)
+        org, status = None, "open"
     with ctx.db.read() as session:
-        total = session.execute(select(func.count()).select_from(query.subquery())).scalar_one()
-        page = session.execute(query.order_by(PlacementRow.id).limit(limit).offset(offset)).scalars().all()
-        items = [placement_body(r) for r in page]
+        items, total = store.placement_page(session, org, status, kind, limit, offset)
     return PlacementList(items=items, total=total, limit=limit, offset=offset)
 
 
@@ -99,12 +82,12 @@ def list_placements(
 def read_placement(ctx: Ctx, reader: Reader, placement_id: IdPath) -> PlacementBody:
     with ctx.db.read() as session:
         org = reader.organisation_id if reader.role == "employer" else None
-        return placement_body(placement_row(session, placement_id, org))
+        return store.placement_body(store.placement_row(session, placement_id, org))
 
 
 def _replace(ctx: AppContext, employer: Principal, placement_id: str, data: Any | None, patch: Any | None):
     with ctx.db.write() as tx:
-        row = placement_row(tx.session, placement_id, employer.organisation_id, for_update=True)
+        row = store.placement_row(tx, placement_id, employer.organisation_id, for_update=True)
         if patch is not None:
             data = merge_patch(row.body, patch)
         try:
@@ -114,7 +97,8 @@ def _replace(ctx: AppContext, employer: Principal, placement_id: str, data: Any 
         if body.id != placement_id:
             raise Refused(f"id: must stay {placement_id!r} (ids cannot be changed)")
         _own(employer, body)
-        _write(ctx, tx, row, body)
+        store.write_placement(row, body)
+        _matcher_follows(ctx, tx, body)
     return body
 
 
@@ -146,12 +130,13 @@ def close_placement(
 ) -> PlacementBody:
     status = (body or CloseRequest()).status
     with ctx.db.write() as tx:
-        row = placement_row(tx.session, placement_id, employer.organisation_id, for_update=True)
-        current = placement_body(row)
+        row = store.placement_row(tx, placement_id, employer.organisation_id, for_update=True)
+        current = store.placement_body(row)
         if current.status == status:
             return current
         closed = PlacementBody.model_validate({**row.body, "status": status})
-        _write(ctx, tx, row, closed)
+        store.write_placement(row, closed)
+        _matcher_follows(ctx, tx, closed)
     return closed
 
 
@@ -159,11 +144,9 @@ def close_placement(
             responses=documented(401, 403, 404, 422), summary="For coaches: open, and how contested")
 def placement_availability(ctx: Ctx, coach: Coach, placement_id: IdPath) -> PlacementAvailability:
     with ctx.db.read() as session:
-        row = session.get(PlacementRow, placement_id)
-        if row is None:
-            raise not_found("place")
-        active = session.execute(select(func.count()).select_from(IntroductionRow).where(
-            IntroductionRow.placement_id == placement_id, IntroductionRow.withdrawn_at.is_(None))).scalar_one()
+        # Any organisation's place: coaches see every place by its id.
+        row = store.placement_row(session, placement_id)
+        active = store.active_introduction_count(session, placement_id)
     positions = int(row.body.get("positions", 1))
     return PlacementAvailability(placement_id=placement_id, status=row.status, positions=positions,
                                  active_introductions=active, contested=active >= max(positions, 1))

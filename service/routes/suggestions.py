@@ -12,16 +12,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
-from sqlalchemy import select
 
 from matching.contract.models import PlacementKind
-from service import events, examples
+from service import examples, store
 from service.auth import Principal, role
 from service.context import Ctx
 from service.errors import documented
-from service.records import candidate_body, candidate_row, not_found
-from service.schemas import HIDING_CODES, IdPath, LiveSuggestions
-from service.tables import CandidateRow, FeedbackRow
+from service.schemas import IdPath, LiveSuggestions
 
 router = APIRouter(prefix="/v1", tags=["suggestions"])
 Coach = Annotated[Principal, role("coach")]
@@ -48,13 +45,10 @@ def suggestions(
     # Read, then rank outside any transaction, then record: ranking can take a
     # while and must not hold the database's write lock.
     with ctx.db.read() as session:
-        row = candidate_row(session, coach, candidate_id)
-        candidate = candidate_body(row).contract()
+        row = store.candidate_row(session, coach, candidate_id)
+        candidate = store.candidate_body(row).contract()
         pk = row.pk
-        hidden = frozenset(session.execute(
-            select(FeedbackRow.placement_id).where(
-                FeedbackRow.candidate_pk == pk, FeedbackRow.undone_at.is_(None),
-                FeedbackRow.code.in_(HIDING_CODES))).scalars())
+        hidden = store.hidden_places(session, pk)
 
     result = ctx.engine.suggest(candidate, top=top, kinds=kind, explain_excluded=EXCLUDED_SHOWN if explain_excluded
                                 else 0, hidden=hidden)
@@ -67,18 +61,8 @@ def suggestions(
         run_id, contention = ctx.contention.for_places(session, pk, places)
 
     with ctx.db.write() as tx:
-        if tx.execute(select(CandidateRow.pk).where(CandidateRow.pk == pk)).first() is None:
-            raise not_found("candidate")  # erased while we were ranking
-        served = [{"placement_id": s.placement_id, "rank": s.rank, "score": s.score, "verdict": s.verdict,
-                   "signals": [it.item for it in s.items], "explanation": s.explanation}
-                  for s in result.suggestions]
-        events.record(
-            tx, pk, coach, "suggestions_served",
-            f"{len(served)} suggesties getoond aan {coach.name}",
-            {"served_to": {"user_id": coach.user_id, "name": coach.name}, "top": top, "kinds": kind or [],
-             "suggestions": served, "hidden": sorted(hidden),
-             "excluded": [e.placement_id for e in result.excluded or []]},
-        )
+        store.require_candidate_pk(tx, pk)  # 404 if erased while we were ranking
+        store.record_served(tx, pk, coach, top, kind or [], result, hidden)
     return LiveSuggestions(
         candidate_id=result.candidate_id, excluded=result.excluded, feasible=result.feasible, nightly_run_id=run_id,
         suggestions=[{**s.model_dump(), "contention": contention.get(s.placement_id)} for s in result.suggestions])

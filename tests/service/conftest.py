@@ -19,7 +19,7 @@ from sqlalchemy.engine import make_url
 
 from matching.settings import Settings
 from service.app import create_app
-from service.routes.admin import create_user_row
+from service.store import create_user_row
 from service.schemas import UserIn
 from service.tables import Organisation, utcnow
 from tests.conftest import HashingEncoder, candidate_json, placement_json  # noqa: F401  (re-exported for the service tests)
