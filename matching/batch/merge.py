@@ -71,7 +71,7 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
                                                  picked=prev.picked)
     scores = np.array([score for _, score in window], dtype=np.float64)
     rows = np.array([snap.row_of[pid] for pid, _ in window], dtype=np.int64)
-    n_primary, picks = ranker.pick(np.arange(len(window)), scores, snap.features.diversity_key[rows], params.top,
+    n_primary, picks = ranker.pick(np.arange(len(window)), scores, snap.features.diversity_keys(rows), params.top,
                                    params.reserve)
     picked = tuple(window[k][0] for k in picks)
     if picked == prev.picked and n_primary == prev.n_primary and not changes.touched.intersection(picked):

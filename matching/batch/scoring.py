@@ -140,7 +140,7 @@ def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settin
         pos = everything
     scores, components = _full_scores(snap, prep, f, pos, ranker)
     order = ranker.order(scores, snap.id_rank[f.rows[pos]])
-    n_primary, picked = ranker.pick(order, scores, snap.features.diversity_key[f.rows[pos]], params.top,
+    n_primary, picked = ranker.pick(order, scores, snap.features.diversity_keys(f.rows[pos]), params.top,
                                     params.reserve)
     entries = _render(snap, prep, f, pos, picked, scores, components, ranker)
     known = tuple((str(snap.ids[f.rows[pos[k]]]), float(scores[k])) for k in order[:depth])
@@ -151,7 +151,7 @@ def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settin
 
 def _render(snap, prep, f, short, picked, scores, components, ranker: Ranker) -> list[Suggestion]:
     rows = f.rows[short[picked]]
-    fit = ranker.experience_fit(prep.view, snap.vectors[rows], snap.features.occupation[rows]) if len(rows) else None
+    fit = ranker.experience_fit(prep.view, snap.vectors[rows], snap.features.occupation_code[rows]) if len(rows) else None
     out = []
     for rank, (k, row) in enumerate(zip(picked, rows), start=1):
         placement = snap.placement_for_text(row)

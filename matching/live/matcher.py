@@ -254,7 +254,7 @@ class Matcher:
             scores, components = self.ranker.score(view, snap.features, short, cos, ev.distance_km[short],
                                                    profile.max_travel_km, ev.n_signals[short])
             order = self.ranker.order(scores, snap.id_rank[short])
-            _, picked = self.ranker.pick(order, scores, snap.features.diversity_key[short], top)
+            _, picked = self.ranker.pick(order, scores, snap.features.diversity_keys(short), top)
             suggestions = self._render(snap, view, ev, profile, short, picked, scores, components)
 
         if len(rows) < top:
@@ -287,7 +287,7 @@ class Matcher:
     def _render(self, snap, view, ev, profile, short, picked, scores, components) -> list[Suggestion]:
         picked_rows = short[picked]
         fit = self.ranker.experience_fit(view, self._vectors(snap, picked_rows),
-                                         snap.features.occupation[picked_rows])
+                                         snap.features.occupation_code[picked_rows])
         out = []
         for rank, (k, row) in enumerate(zip(picked, picked_rows), start=1):
             row = int(row)

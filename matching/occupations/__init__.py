@@ -12,7 +12,7 @@ from matching.occupations.esco import (
     load_esco, read_esco)
 from matching.occupations.hierarchy import (
     PROXIMITY_ANCESTOR, PROXIMITY_ISCO, PROXIMITY_PARENT, PROXIMITY_SAME, PROXIMITY_SIBLING,
-    occupation_proximity, proximity_matrix)
+    occupation_codes, occupation_proximity, proximity_matrix, proximity_row)
 from matching.occupations.linker import (
     DEFAULT_ENCODERS, FALLBACK_ENCODERS, LEXICAL_SIGNALS, TEXT_FORMS, LinkerWeights, OccupationLinker, SignalSet,
     get_linker, link_titles_file)
@@ -22,6 +22,7 @@ __all__ = [
     "OCCUPATION_PREFIX", "PREFERRED", "PROXIMITY_ANCESTOR", "PROXIMITY_ISCO", "PROXIMITY_PARENT",
     "PROXIMITY_SAME", "PROXIMITY_SIBLING", "STOPWORDS", "TEXT_FORMS", "VARIANT",
     "DutchTitleAnalyzer", "EscoOccupations", "LinkerWeights", "OccupationLinker", "SignalSet", "SurfaceForm",
-    "fold", "get_linker", "link_titles_file", "load_esco", "occupation_proximity", "proximity_matrix",
+    "fold", "get_linker", "link_titles_file", "load_esco", "occupation_codes", "occupation_proximity",
+    "proximity_matrix", "proximity_row",
     "query_variants", "raw_tokens", "read_esco", "title_variants",
 ]

@@ -52,13 +52,16 @@ class PlacementFeatures:
     # the skills component is one vectorised look-up over thousands of places.
     skill_hashes: np.ndarray | None = None
     sector_hash: np.ndarray | None = None  # int64 term hash of the sector, for the same reason
-    # The ESCO occupation each place's title links to ("" when none is sure enough);
-    # set by the ranker, which owns the linker.
+    # The ESCO occupation each place's title links to ("" when none is sure enough),
+    # and its code in the ESCO hierarchy (-1: none); set by the ranker, which owns the linker.
     occupation: np.ndarray | None = None
+    occupation_code: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         if self.occupation is None:
             self.occupation = np.full(len(self.kind), "", dtype=object)
+        if self.occupation_code is None:
+            self.occupation_code = np.full(len(self.kind), -1, dtype=np.int32)
         if self.sector_hash is None:
             self.sector_hash = np.array([term_hash(s) for s in self.sector], dtype=np.int64)
         if self.skill_hashes is None:
@@ -96,6 +99,7 @@ class PlacementFeatures:
             skill_hashes=self.skill_hashes[rows],
             sector_hash=self.sector_hash[rows],
             occupation=self.occupation[rows],
+            occupation_code=self.occupation_code[rows],
         )
 
     @classmethod
@@ -110,12 +114,13 @@ class PlacementFeatures:
             skill_hashes=_stack_padded([p.skill_hashes for p in parts]),
             sector_hash=np.concatenate([p.sector_hash for p in parts]) if parts else np.zeros(0, np.int64),
             occupation=np.concatenate([p.occupation for p in parts]) if parts else np.zeros(0, dtype=object),
+            occupation_code=np.concatenate([p.occupation_code for p in parts]) if parts else np.zeros(0, np.int32),
         )
 
-    @property
-    def diversity_key(self) -> np.ndarray:
-        """What counts as "the same kind of work": the occupation, else the title."""
-        return np.where(self.occupation != "", self.occupation, self.title_key)
+    def diversity_keys(self, rows: np.ndarray) -> np.ndarray:
+        """What counts as "the same kind of work" for ``rows``: the occupation, else the title."""
+        occupation = self.occupation[rows]
+        return np.where(occupation != "", occupation, self.title_key[rows])
 
 
 def wishes_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:

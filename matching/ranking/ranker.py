@@ -41,7 +41,7 @@ from matching.text.calibration import Calibration, calibration_of
 log = logging.getLogger(__name__)
 
 # Bumped whenever a rule in here changes what a place scores or how it is said.
-RANKER_FORMAT = 2
+RANKER_FORMAT = 3
 # A float32 cosine may sit this far from the exact float64 one (a dot product of
 # ~1,300 float32 terms of unit vectors is off by well under 1e-5).
 _FLOAT32_COSINE_ERROR = 1e-5
@@ -84,6 +84,7 @@ class Ranker:
         self.calibration = calibration or calibration_of(encoder)
         self.cache = cache
         self._occupation_of: dict[str, str] = {}
+        self._proximity_of: dict[str, np.ndarray] = {}
         others = [n for n in COMPONENTS if n != "semantic" and (n != "occupation" or linker is not None)]
         self._weight_sum = self.weights.semantic + sum(getattr(self.weights, n) for n in others)
         self._other_weights = sum(getattr(self.weights, n) for n in others)
@@ -154,17 +155,26 @@ class Ranker:
     def place_features(self, placements: Sequence[Placement]) -> PlacementFeatures:
         feats = PlacementFeatures.from_placements(placements)
         if self.linker is not None:
+            from matching.occupations import occupation_codes
+
             feats.occupation = np.array([self.occupation(p.title) for p in placements], dtype=object)
+            feats.occupation_code = occupation_codes(feats.occupation.tolist())
         return feats
 
-    def _proximity(self, view: CandidateView, place_occupations: np.ndarray) -> np.ndarray | None:
-        """(n_experiences, n) proximity of each experience's occupation to each place's."""
+    def _proximity(self, view: CandidateView, place_codes: np.ndarray) -> np.ndarray | None:
+        """(n_experiences, n) proximity of each experience's occupation to each place's,
+        gathered from one row per experience occupation (computed once per ranker)."""
         if self.linker is None or not view.occupations:
             return None
-        from matching.occupations import proximity_matrix
+        from matching.occupations import proximity_row
 
-        uniq, inverse = np.unique(np.asarray(place_occupations, dtype=object).astype(str), return_inverse=True)
-        return proximity_matrix(list(view.occupations), list(uniq))[:, inverse]
+        rows = []
+        for uri in view.occupations:
+            row = self._proximity_of.get(uri)
+            if row is None:
+                row = self._proximity_of[uri] = proximity_row(uri)
+            rows.append(row)
+        return np.stack(rows)[:, np.asarray(place_codes, dtype=np.int64)]
 
     # -- scores --------------------------------------------------------------------------
 
@@ -189,7 +199,7 @@ class Ranker:
             "education": education_component(c, feats, rows),
             "distance": distance_component(distance_km, max_travel_km),
         }
-        proximity = self._proximity(view, feats.occupation[rows])
+        proximity = self._proximity(view, feats.occupation_code[rows])
         if proximity is not None:
             parts["occupation"] = proximity.max(axis=0)
         # One order of summation, whoever calls: float32 sums depend on it.
@@ -223,13 +233,13 @@ class Ranker:
     # -- explanation -------------------------------------------------------------------
 
     def experience_fit(self, view: CandidateView, place_vectors: np.ndarray,
-                       place_occupations: np.ndarray) -> np.ndarray | None:
+                       place_codes: np.ndarray) -> np.ndarray | None:
         """(n_experiences, n): how well each experience fits each place, by text or occupation."""
         exp = view.vectors.experiences
         if not len(exp) or not len(place_vectors):
             return None
         fit = np.vstack([self.calibrate(self.cosines(place_vectors, v), "experience") for v in exp])
-        proximity = self._proximity(view, place_occupations)
+        proximity = self._proximity(view, place_codes)
         if proximity is not None:
             fit = np.maximum(fit, proximity)
         return fit
@@ -256,7 +266,7 @@ class Ranker:
             return None
         view = self.view(candidate)
         [vector] = self.embed_places([placement])
-        fit = self.experience_fit(view, vector[None, :], np.array([self.occupation(placement.title)], dtype=object))
+        fit = self.experience_fit(view, vector[None, :], self.place_features([placement]).occupation_code)
         j = int(np.argmax(fit[:, 0]))
         return j, float(fit[j, 0])
 

@@ -29,7 +29,7 @@ log = logging.getLogger("service.rematch")
 # More changed places than this share of the index: build it anew (faster than
 # that many removals and additions, and it leaves no holes).
 REBUILD_FRACTION = 0.5
-STORE_VERSION = 5
+STORE_VERSION = 6
 
 
 def _atomic_pickle(path: Path, obj: Any) -> None:
