@@ -152,7 +152,12 @@ def _tick(callback: Callable[[], None] | None) -> None:
 
 def _embed_isolated(ranker: Ranker, tasks: Sequence[CandidateTask],
                     result: PartitionResult) -> dict[Hashable, CandidateVectors]:
-    """Embed each candidate; one whose text cannot be embedded fails alone."""
+    """Embed in one go where the encoder allows; if that fails, one by one, so one bad
+    text fails alone."""
+    try:
+        return dict(zip((t.key for t in tasks), ranker.embed_candidates([t.candidate for t in tasks])))
+    except Exception:
+        pass
     out = {}
     for t in tasks:
         try:

@@ -122,14 +122,31 @@ class Ranker:
         return np.asarray(self.encoder.encode(texts), dtype=np.float32)
 
     def embed_candidate(self, candidate: Candidate) -> CandidateVectors:
-        """One encoder call per candidate, always: an encoder's last bits depend on
-        what else is in its batch, and live and nightly must give the same vector."""
-        matrix = np.asarray(self.encoder.encode([candidate_text(candidate), *experience_texts(candidate)]),
-                            dtype=np.float32)
-        return CandidateVectors(query=matrix[0], experiences=matrix[1:])
+        [vectors] = self.embed_candidates([candidate])
+        return vectors
 
     def embed_candidates(self, candidates: Sequence[Candidate]) -> list[CandidateVectors]:
-        return [self.embed_candidate(c) for c in candidates]
+        """Profile and experience vectors per candidate. Live and nightly must give a
+        candidate the same vector, and a dense encoder's last bits depend on what
+        else is in its batch: one call per candidate, unless the encoder declares
+        itself batch-invariant, when one call serves them all."""
+        if not getattr(self.encoder, "batch_invariant", False):
+            return [self._embed_together([c])[0] for c in candidates]
+        return self._embed_together(candidates)
+
+    def _embed_together(self, candidates: Sequence[Candidate]) -> list[CandidateVectors]:
+        texts: list[str] = []
+        spans = []
+        for c in candidates:
+            exp = experience_texts(c)
+            spans.append((len(texts), len(exp)))
+            texts.append(candidate_text(c))
+            texts.extend(exp)
+        if not texts:
+            return []
+        matrix = np.asarray(self.encoder.encode(texts), dtype=np.float32)
+        return [CandidateVectors(query=matrix[start], experiences=matrix[start + 1:start + 1 + n])
+                for start, n in spans]
 
     def text_key(self, candidate: Candidate) -> list:
         """What a candidate's stored vectors depend on."""

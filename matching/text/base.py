@@ -17,6 +17,9 @@ class Encoder(Protocol):
     #: Stable id of the model and its version; keys the embedding cache.
     model_id: str
     dim: int
+    # Optional: ``calibration`` (matching.text.calibration), what a cosine means; and
+    # ``batch_invariant``, True when a text's vector does not depend on what else is in
+    # its batch (dense engines differ in the last bits with the batch's shape).
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """(len(texts), dim) float32, rows L2-normalised (zero rows stay zero)."""

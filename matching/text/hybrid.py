@@ -42,6 +42,11 @@ class HybridEncoder:
         return self._dim
 
     @property
+    def batch_invariant(self) -> bool:
+        """Whether a text gets the same bits whatever else is in its batch: only when every part does."""
+        return all(getattr(enc, "batch_invariant", False) for enc, _ in self.parts)
+
+    @property
     def calibration(self) -> Calibration:
         """Measured for this mix when it was; else derived from the parts' calibrations."""
         return measured(self.calibration_key) or Calibration.mix(

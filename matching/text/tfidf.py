@@ -100,6 +100,8 @@ class CharTfidfEncoder:
         self.model_id = f"char-tfidf-{lo}-{hi}-h{self.dim}-{h.hexdigest()[:12]}"
         # The calibration does not depend on the library version that hashes the corpus.
         self.calibration_key = f"char-tfidf-{lo}-{hi}-h{self.dim}-f{self.n_features}-s{self.seed}"
+        # Each row is sparse arithmetic on its own text: the same bits in any batch.
+        self.batch_invariant = True
         self._lock = threading.Lock()
         self._hasher = None
         self._idf: np.ndarray | None = None

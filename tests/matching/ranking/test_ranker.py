@@ -119,3 +119,18 @@ def test_set_aside_places_leave_the_list_before_it_is_ranked(encoder):
     rest = matcher.suggest(c, top=7, exclude=[first]).suggestions
     assert [s.placement_id for s in rest] == [s.placement_id for s in full[1:]]
     assert [s.rank for s in rest] == list(range(1, 8))
+
+
+@pytest.mark.parametrize("name", ["tfidf", "default"])
+def test_a_candidate_gets_the_same_vectors_alone_or_in_a_batch(name):
+    """Live embeds one candidate, the nightly run many: the vectors must be the same bits."""
+    from matching.demo import generate_candidates
+    from matching.contract import Candidate
+
+    ranker = build_ranker(get_settings(), encoder=get_encoder(name))
+    cands = [Candidate.model_validate(c) for c in generate_candidates(12, seed=5)]
+    together = ranker.embed_candidates(cands)
+    for c, v in zip(cands, together):
+        alone = ranker.embed_candidate(c)
+        assert np.array_equal(alone.query, v.query) and np.array_equal(alone.experiences, v.experiences)
+    assert get_encoder("tfidf").batch_invariant and not getattr(get_encoder("default"), "batch_invariant", False)
