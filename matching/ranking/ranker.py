@@ -148,10 +148,6 @@ class Ranker:
         return [CandidateVectors(query=matrix[start], experiences=matrix[start + 1:start + 1 + n])
                 for start, n in spans]
 
-    def text_key(self, candidate: Candidate) -> list:
-        """What a candidate's stored vectors depend on."""
-        return [self.encoder.model_id, candidate_text(candidate), experience_texts(candidate)]
-
     # -- occupations -------------------------------------------------------------------
 
     def occupation(self, title: str) -> str:
