@@ -1,11 +1,7 @@
 """The index interface: :class:`VectorIndex` (ids, validation, search, saving) and :class:`Hits`.
 
-Built once from the placements' embeddings, queried many times (one query per
-candidate), saved and loaded. Vectors are float32 rows of unit length, so the
-inner product is the cosine. Placements are addressed by their contract ids
-(strings); inside, every placement gets an *internal id* (int64), allocated in
-increasing order when it is added, kept across :meth:`VectorIndex.update` and
-never reused after :meth:`VectorIndex.remove`.
+How ids, vectors and backends fit together is told in the package docstring
+(:mod:`matching.index`).
 
 Passing the constraint engine's verdict (``allowed``)
 -----------------------------------------------------
