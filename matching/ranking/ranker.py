@@ -279,7 +279,9 @@ class Ranker:
             return None
         view = self.view(candidate)
         [vector] = self.embed_places([placement])
-        fit = self.experience_fit(view, vector[None, :], self.place_features([placement]).occupation_code)
+        from matching.occupations import occupation_codes
+
+        fit = self.experience_fit(view, vector[None, :], occupation_codes([self.occupation(placement.title)]))
         j = int(np.argmax(fit[:, 0]))
         return j, float(fit[j, 0])
 
