@@ -44,8 +44,9 @@ fulltime parttime tijd tijdelijk
 
 NEGATORS = frozenset({"niet", "geen", "zonder", "nooit"})
 # A negator followed by one of these is no refusal: "niet alleen ... maar ook",
-# "avondwerk is geen probleem", "dat is niet erg".
-_NOT_A_REFUSAL = frozenset({"alleen", "enkel", "uitsluitend", "zomaar", "probleem", "bezwaar", "erg", "uit"})
+# "avondwerk is geen probleem", "sluit ik niet uit". "Niet erg" is one only at the
+# end of its clause ("dat is niet erg"); "niet erg zwaar" refuses heavy work.
+_NOT_A_REFUSAL = frozenset({"alleen", "enkel", "uitsluitend", "zomaar", "probleem", "bezwaar", "uit"})
 # A comma or a conjunction followed by one of these starts a new statement, so the
 # negation stops there: "niet meer fysiek zwaar, graag met mensen", "geen
 # nachtdiensten, wel avonden", "niet tillen en ik wil ...".
@@ -202,7 +203,8 @@ def negation_scopes(text: str, toks: list[Token] | None = None) -> list[Negation
             i += 1
             continue
         nxt = toks[i + 1].text if i + 1 < n and toks[i + 1].clause == tok.clause else ""
-        if nxt in _NOT_A_REFUSAL:
+        clause_ends = i + 2 >= n or toks[i + 2].clause != tok.clause or toks[i + 2].after_comma
+        if nxt in _NOT_A_REFUSAL or (nxt == "erg" and clause_ends):
             i += 2
             continue
         j = i + 1

@@ -80,6 +80,8 @@ def test_a_semicolon_ends_the_refusal():
     ("Niet meer in de bouw, kantoorwerk lijkt me leuk", ("in de bouw",)),
     ("Niet tillen en ik wil graag buiten werken", ("tillen",)),
     ("Avondwerk is geen probleem.", ()),
+    ("Avondwerk is niet erg, nachtwerk wel.", ()),
+    ("Het mag niet erg zwaar zijn", ("zwaar",)),
     ("Niet alleen achter de computer.", ()),
     ("Tillen wil ik niet meer.", ("Tillen",)),
     ("Ik kan niet meer lang staan of lopen", ("lang staan of lopen",)),
