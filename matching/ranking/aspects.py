@@ -531,7 +531,8 @@ _N = len(_ORDER)
 # person does all day; such a title counts like one mention in a description.
 # Per role: the patterns, the aspects the role itself does (a teacher speaks), and
 # whether the role's own compound still names the activity ("plafondmonteur"
-# works on ceilings; a "beveiligingsingenieur" does not guard anything).
+# works on ceilings; a "beveiligingsingenieur" does not guard anything). A word
+# takes the first role it matches.
 ROLE_TITLE_SCORE = 0.4
 
 
@@ -548,14 +549,15 @@ _ROLES = (
            "hoofd", "opzichter*", "*opzichter", "voorman", "voorvrouw")),
     _Role(("docent*", "*docent", "leraar*", "*leraar", "lerares*", "*lerares", "instructeur*", "*instructeur",
            "trainer*", "*trainer", "opleider*"), does=("II.3",)),
+    # Before the generic "*specialist": a "verkoopspecialist" serves customers in a shop.
+    _Role(("verkoopspecialist*", "import-export*", "groothandelaar*", "*groothandelaar", "vertegenwoordiger*",
+           "*vertegenwoordiger", "verhuurmedewerker*"), does=("II.3", "II.12")),
     _Role(("ingenieur*", "*ingenieur", "engineer*", "adviseur*", "*adviseur", "consultant*", "*consultant",
            "beleidsmedewerker*", "*beleidsmedewerker", "onderzoeker*", "*onderzoeker", "wetenschapper*",
            "*wetenschapper", "architect*", "*architect", "ontwerper*", "*ontwerper", "specialist*",
            "*specialist", "planner*", "*planner", "dispatcher*", "tester*", "*tester")),
     _Role(("analist*", "*analist", "auditor*", "*auditor", "auditeur*", "*auditeur"), does=("I.1", "IV.4")),
     _Role(("inspecteur*", "*inspecteur", "controleur*", "*controleur"), does=("II.1",)),
-    _Role(("import-export*", "groothandelaar*", "*groothandelaar", "vertegenwoordiger*", "*vertegenwoordiger",
-           "verhuurmedewerker*"), does=("II.3", "II.12")),
     _Role(("monteur*", "*monteur", "reparateur*", "*reparateur", "technicus*", "*technicus"), hands_on=True),
 )
 

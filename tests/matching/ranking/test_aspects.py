@@ -71,6 +71,9 @@ def test_a_role_title_names_only_the_domain():
     # A hands-on role keeps its own compound: a ceiling fitter works overhead.
     assert title_scores("Plafondmonteur")["V.7"] == 1.0
     assert title_scores("Monteur mobiele telefoons")["II.3"] == pytest.approx(ROLE_TITLE_SCORE)
+    # A shop's sales specialist does serve customers; the goods are only the domain.
+    assert title_scores("Verkoopspecialist audioapparatuur")["II.12"] == 1.0
+    assert title_scores("Verkoopspecialist audioapparatuur")["II.2"] == pytest.approx(ROLE_TITLE_SCORE)
 
 
 def test_skill_labels_alone_give_a_moderate_centrality():
