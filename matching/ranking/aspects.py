@@ -154,7 +154,7 @@ _PAINTER_NL = (
     "afwerkingsschilder*", "*schilderwerk*",
 )
 _HEAVY_NL = (
-    "sjouw*", "*sjouwen", "verhuiz*", "*verhuizer", "laden", "lossen", "bouwvakker*", "*bouwvakker",
+    "sjouw*", "*sjouwen", "verhuiz*", "*verhuizer", "laden", "laad", "laadt", "lossen", "bouwvakker*", "*bouwvakker",
     "opperman*", "stratenmak*", "*stratenmaker", "straatmak*", "metsel*", "*metselaar", "steigerbouw*",
     "dakdekk*", "*dakdekker", "sloopwerk*", "*sloper", "magazijn*", "*magazijn*", "orderpick*",
     "*orderpicker", "vakkenvul*", "*vakkenvuller", "dozen", "kratten", "pakketten", "bagage*",
@@ -544,6 +544,8 @@ class _Role:
 
 
 _ROLES = (
+    # Before the managers: an account manager's work is the customer contact itself.
+    _Role(("accountmanager*",), does=("II.3", "II.12")),
     _Role(("manager*", "*manager", "directeur*", "*directeur", "bedrijfsleider*", "teamleider*",
            "leidinggevende*", "*leidinggevende", "coordinator*", "*coordinator", "supervisor*", "*supervisor",
            "hoofd", "opzichter*", "*opzichter", "voorman", "voorvrouw")),
