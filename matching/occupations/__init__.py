@@ -14,6 +14,8 @@ from matching.occupations.esco import (
 from matching.occupations.hierarchy import (
     PROXIMITY_ANCESTOR, PROXIMITY_ISCO, PROXIMITY_PARENT, PROXIMITY_SAME, PROXIMITY_SIBLING,
     occupation_codes, occupation_proximity, proximity_matrix, proximity_row)
+from matching.occupations.transfer import (
+    OccupationSpace, TransferModel, get_occupation_space, get_transfer_model)
 from matching.occupations.linker import (
     DEFAULT_ENCODERS, FALLBACK_ENCODERS, LEXICAL_SIGNALS, TEXT_FORMS, LinkerWeights, OccupationLinker, SignalSet,
     get_linker, link_titles_file)
@@ -22,6 +24,7 @@ from matching.occupations.skills import (
     load_skills, read_skills)
 
 __all__ = [
+    "OccupationSpace", "TransferModel", "get_occupation_space", "get_transfer_model",
     "ALTERNATIVE", "DEFAULT_ENCODERS", "DEFAULT_MIN_SCORE", "ESSENTIAL_WEIGHT", "FALLBACK_ENCODERS", "HIDDEN",
     "ISCO_PREFIX", "LEXICAL_SIGNALS", "OCCUPATION_PREFIX", "OPTIONAL_WEIGHT", "PREFERRED", "PROXIMITY_ANCESTOR",
     "PROXIMITY_ISCO", "PROXIMITY_PARENT", "PROXIMITY_SAME", "PROXIMITY_SIBLING", "SKILL_PREFIX", "STOPWORDS",
