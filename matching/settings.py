@@ -20,15 +20,27 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 class ScoreWeights:
     """Weights of the ranking components; they need not sum to one."""
 
-    semantic: float = 0.35
-    occupation: float = 0.15
+    # The occupation component (transfer, matching/occupations/transfer.py) and the
+    # semantic one as fitted by scripts/fit_transfer.py (models/transfer.json,
+    # "ranking_weights"): on what people move to, the text of a place says little
+    # that the occupations on both sides do not already say better.
+    semantic: float = 0.015
+    occupation: float = 0.48
     skills: float = 0.10
-    wishes: float = 0.20
+    wishes: float = 0.25
     education: float = 0.10
     distance: float = 0.10
     # Subtracted per flagged item: a place on the edge of a limit ranks below an
     # otherwise equal place that is comfortably within it.
     signal_penalty: float = 0.03
+    # Subtracted in proportion to how central to the work an aspect is that the
+    # candidate is limited in or does not want (0..1: the title names it, the
+    # occupation's skills need it, the text mentions it): a driving job for someone
+    # who may no longer drive professionally sinks, even when no demand was entered.
+    central_penalty: float = 0.5
+    # The share of the wishes component that the wish text takes (its fit with the
+    # place's text), when the candidate wrote one; 0: the wish text is ignored.
+    wish_text: float = 0.5
 
 
 @dataclass(frozen=True)

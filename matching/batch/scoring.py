@@ -34,6 +34,7 @@ class _Feasible:
     ev: Any  # the constraint Evaluation over the region
     sims: np.ndarray  # raw cosine with the candidate's query
     n_signals: np.ndarray  # flagged items per feasible place
+    wish_sims: np.ndarray | None = None  # raw cosine with their wish text, when they wrote one
 
 
 def _region_table(table: PlacementTable, rows: np.ndarray, profile: Profile) -> PlacementTable:
@@ -74,8 +75,10 @@ def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings,
         sims = block.sims(prep, rows)
     else:
         sims = snap.vectors[rows] @ prep.view.vectors.query
+    wish = prep.view.vectors.wish
+    wish_sims = None if wish is None else np.asarray(snap.vectors[rows] @ wish, dtype=np.float32)
     return _Feasible(rows=rows, local=local, ev=ev, sims=np.asarray(sims, dtype=np.float32),
-                     n_signals=ev.n_signals[local])
+                     n_signals=ev.n_signals[local], wish_sims=wish_sims)
 
 
 def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.ndarray, ranker: Ranker,
@@ -83,9 +86,14 @@ def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.nda
     rows = f.rows[pos]
     # The float32 cosines pick what to score exactly; exact ones make a place score
     # the same here, in a merge and in the live list, however the product was blocked.
-    cosine = ranker.cosines(snap.vectors[rows], prep.view.vectors.query) if exact else f.sims[pos]
+    if exact or f.wish_sims is None and prep.view.vectors.wish is not None:
+        vectors = snap.vectors[rows]
+        cosine = ranker.cosines(vectors, prep.view.vectors.query)
+        wish = ranker.wish_cosines(prep.view, vectors)
+    else:
+        cosine, wish = f.sims[pos], None if f.wish_sims is None else f.wish_sims[pos]
     return ranker.score(prep.view, snap.features, rows, cosine, f.ev.distance_km[f.local[pos]],
-                        prep.profile.max_travel_km, f.n_signals[pos])
+                        prep.profile.max_travel_km, f.n_signals[pos], wish)
 
 
 class _SimBlock:
@@ -151,7 +159,7 @@ def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settin
 
 def _render(snap, prep, f, short, picked, scores, components, ranker: Ranker) -> list[Suggestion]:
     rows = f.rows[short[picked]]
-    fit = ranker.experience_fit(prep.view, snap.vectors[rows], snap.features.occupation_code[rows]) if len(rows) else None
+    fit = ranker.place_fit(prep.view, snap.vectors[rows], snap.features, rows)
     out = []
     for rank, (k, row) in enumerate(zip(picked, rows), start=1):
         placement = snap.placement_for_text(row)
@@ -159,7 +167,8 @@ def _render(snap, prep, f, short, picked, scores, components, ranker: Ranker) ->
         items = explain_row(f.ev, local, prep.candidate, placement, prep.profile.max_travel_km, only=(SIGNAL,))
         out.append(ranker.suggestion(prep.view, placement, rank, scores[k],
                                      {name: values[k] for name, values in components.items()}, items,
-                                     f.ev.distance_km[local], None if fit is None else fit[:, rank - 1]))
+                                     f.ev.distance_km[local], None if fit is None else fit.column(rank - 1),
+                                     ranker.central_aspects(prep.view, snap.features, int(row))))
     return out
 
 

@@ -177,6 +177,22 @@ class Placement(Strict):
     positions: int = Field(default=1, ge=0, le=10_000)
     status: PlacementStatus = "open"
     sector: str = Field(default="", max_length=100)
+    # Contract v1.1: the ESCO occupation of the work, chosen by the employer; it wins
+    # over the occupation the title would be linked to.
+    occupation: str | None = Field(default=None, max_length=200)
+
+    @field_validator("occupation")
+    @classmethod
+    def _known_occupation(cls, uri: str | None) -> str | None:
+        if uri is None:
+            return None
+        from matching.occupations.esco import OCCUPATION_PREFIX, load_esco
+
+        if not uri.startswith(OCCUPATION_PREFIX):
+            raise ValueError(f"{uri!r} is not an ESCO occupation URI (expected {OCCUPATION_PREFIX}...)")
+        if uri not in load_esco().index:
+            raise ValueError(f"{uri!r} is not an occupation of ESCO v1.2.0")
+        return uri
 
     @field_validator("demands")
     @classmethod

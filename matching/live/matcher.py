@@ -250,9 +250,11 @@ class Matcher:
 
         suggestions: list[Suggestion] = []
         if len(short):
-            cos = self.ranker.cosines(self._vectors(snap, short), view.vectors.query)
+            vectors = self._vectors(snap, short)
+            cos = self.ranker.cosines(vectors, view.vectors.query)
             scores, components = self.ranker.score(view, snap.features, short, cos, ev.distance_km[short],
-                                                   profile.max_travel_km, ev.n_signals[short])
+                                                   profile.max_travel_km, ev.n_signals[short],
+                                                   self.ranker.wish_cosines(view, vectors))
             order = self.ranker.order(scores, snap.id_rank[short])
             _, picked = self.ranker.pick(order, scores, snap.features.diversity_keys(short), top)
             suggestions = self._render(snap, view, ev, profile, short, picked, scores, components)
@@ -274,7 +276,8 @@ class Matcher:
         neutral = np.full(len(rows), 0.5 * (self.ranker.calibration.profile.lo + self.ranker.calibration.profile.hi),
                           dtype=np.float32)
         cheap, _ = self.ranker.score(view, snap.features, rows, neutral, ev.distance_km[rows],
-                                     profile.max_travel_km, ev.n_signals[rows])
+                                     profile.max_travel_km, ev.n_signals[rows],
+                                     None if view.vectors.wish is None else neutral)
         [hits] = self.index.search(view.vectors.query, size, allowed=snap.iids[rows])
         semantic_rows = np.array([snap.row_of[pid] for pid in hits.ids], dtype=np.int64)
         return shortlist(semantic_rows, cheap, rows, size, snap.id_rank[rows])
@@ -286,8 +289,7 @@ class Matcher:
 
     def _render(self, snap, view, ev, profile, short, picked, scores, components) -> list[Suggestion]:
         picked_rows = short[picked]
-        fit = self.ranker.experience_fit(view, self._vectors(snap, picked_rows),
-                                         snap.features.occupation_code[picked_rows])
+        fit = self.ranker.place_fit(view, self._vectors(snap, picked_rows), snap.features, picked_rows)
         out = []
         for rank, (k, row) in enumerate(zip(picked, picked_rows), start=1):
             row = int(row)
@@ -295,7 +297,8 @@ class Matcher:
             items = explain_row(ev, row, view.candidate, placement, profile.max_travel_km, only=(SIGNAL,))
             out.append(self.ranker.suggestion(
                 view, placement, rank, scores[k], {name: values[k] for name, values in components.items()},
-                items, ev.distance_km[row], None if fit is None else fit[:, rank - 1]))
+                items, ev.distance_km[row], None if fit is None else fit.column(rank - 1),
+                self.ranker.central_aspects(view, snap.features, row)))
         return out
 
     def _excluded(self, snap, view, ev, profile, n) -> list[Excluded]:
@@ -304,9 +307,10 @@ class Matcher:
         rows = np.flatnonzero(ev.available & (ev.worst == EXCEED))
         if len(rows) == 0:
             return []
-        cos = self.ranker.cosines(self._vectors(snap, rows), view.vectors.query)
+        vectors = self._vectors(snap, rows)
+        cos = self.ranker.cosines(vectors, view.vectors.query)
         scores, _ = self.ranker.score(view, snap.features, rows, cos, ev.distance_km[rows], profile.max_travel_km,
-                                      np.zeros(len(rows), dtype=np.int64))
+                                      np.zeros(len(rows), dtype=np.int64), self.ranker.wish_cosines(view, vectors))
         severity = misses.overshoot(snap.table, profile, ev, rows)
         best = misses.nearest(severity, scores, snap.id_rank[rows], n)
         return [

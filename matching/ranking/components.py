@@ -32,10 +32,10 @@ def term_hash(term: str) -> int:
     return value or 1
 
 
-def _stack_padded(parts: Sequence[np.ndarray]) -> np.ndarray:
+def _stack_padded(parts: Sequence[np.ndarray], fill=0, dtype=np.int64) -> np.ndarray:
     width = max((p.shape[1] for p in parts), default=0)
-    return np.concatenate([np.pad(p, ((0, 0), (0, width - p.shape[1]))) for p in parts]) if parts else \
-        np.zeros((0, 0), dtype=np.int64)
+    return np.concatenate([np.pad(p, ((0, 0), (0, width - p.shape[1])), constant_values=fill) for p in parts]) \
+        if parts else np.zeros((0, 0), dtype=dtype)
 
 
 @dataclass
@@ -52,16 +52,24 @@ class PlacementFeatures:
     # the skills component is one vectorised look-up over thousands of places.
     skill_hashes: np.ndarray | None = None
     sector_hash: np.ndarray | None = None  # int64 term hash of the sector, for the same reason
-    # The ESCO occupation each place's title links to ("" when none is sure enough),
-    # and its code in the ESCO hierarchy (-1: none); set by the ranker, which owns the linker.
+    # The ESCO occupation each place is (its best link, "" when none is sure enough),
+    # its few links as ESCO rows (-1: none) with their weights, and how central each
+    # FML aspect of ``aspects.ASPECT_ITEMS`` is to the work; set by the ranker.
     occupation: np.ndarray | None = None
-    occupation_code: np.ndarray | None = None
+    occupation_links: np.ndarray | None = None  # (n, k) int32
+    occupation_weights: np.ndarray | None = None  # (n, k) float32
+    centrality: np.ndarray | None = None  # (n, n_aspects) float32
 
     def __post_init__(self) -> None:
+        n = len(self.kind)
         if self.occupation is None:
-            self.occupation = np.full(len(self.kind), "", dtype=object)
-        if self.occupation_code is None:
-            self.occupation_code = np.full(len(self.kind), -1, dtype=np.int32)
+            self.occupation = np.full(n, "", dtype=object)
+        if self.occupation_links is None:
+            self.occupation_links = np.full((n, 1), -1, dtype=np.int32)
+        if self.occupation_weights is None:
+            self.occupation_weights = np.zeros(self.occupation_links.shape, dtype=np.float32)
+        if self.centrality is None:
+            self.centrality = np.zeros((n, 0), dtype=np.float32)
         if self.sector_hash is None:
             self.sector_hash = np.array([term_hash(s) for s in self.sector], dtype=np.int64)
         if self.skill_hashes is None:
@@ -99,7 +107,9 @@ class PlacementFeatures:
             skill_hashes=self.skill_hashes[rows],
             sector_hash=self.sector_hash[rows],
             occupation=self.occupation[rows],
-            occupation_code=self.occupation_code[rows],
+            occupation_links=self.occupation_links[rows],
+            occupation_weights=self.occupation_weights[rows],
+            centrality=self.centrality[rows],
         )
 
     @classmethod
@@ -114,7 +124,9 @@ class PlacementFeatures:
             skill_hashes=_stack_padded([p.skill_hashes for p in parts]),
             sector_hash=np.concatenate([p.sector_hash for p in parts]) if parts else np.zeros(0, np.int64),
             occupation=np.concatenate([p.occupation for p in parts]) if parts else np.zeros(0, dtype=object),
-            occupation_code=np.concatenate([p.occupation_code for p in parts]) if parts else np.zeros(0, np.int32),
+            occupation_links=_stack_padded([p.occupation_links for p in parts], fill=-1, dtype=np.int32),
+            occupation_weights=_stack_padded([p.occupation_weights for p in parts], dtype=np.float32),
+            centrality=_stack_padded([p.centrality for p in parts], dtype=np.float32),
         )
 
     def diversity_keys(self, rows: np.ndarray) -> np.ndarray:
@@ -123,8 +135,11 @@ class PlacementFeatures:
         return np.where(occupation != "", occupation, self.title_key[rows])
 
 
-def wishes_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:
-    """Kind, hours and sector against the candidate's own wishes; no wish = no preference."""
+def wishes_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray,
+                     wish_fit: np.ndarray | None = None, text_share: float = 0.3) -> np.ndarray:
+    """Kind, hours and sector against the candidate's own wishes, and the wish text
+    against the place's text (``wish_fit``, calibrated; None without a wish text,
+    when kind, hours and sector share the whole); no wish = no preference."""
     wishes = candidate.wishes
     if wishes.kinds:
         wanted = np.array([KIND_CODE[k] for k in wishes.kinds], dtype=np.int8)
@@ -141,7 +156,10 @@ def wishes_component(candidate: Candidate, feats: PlacementFeatures, rows: np.nd
         sector = np.isin(feats.sector_hash[rows], wanted).astype(np.float32)
     else:
         sector = np.ones(len(rows), dtype=np.float32)
-    return (0.5 * kind + 0.3 * hours + 0.2 * sector).astype(np.float32)
+    stated = (0.5 * kind + 0.3 * hours + 0.2 * sector).astype(np.float32)
+    if wish_fit is None or text_share <= 0:
+        return stated
+    return ((1.0 - text_share) * stated + text_share * np.asarray(wish_fit, np.float32)).astype(np.float32)
 
 
 def education_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:
@@ -157,7 +175,7 @@ def distance_component(distance_km: np.ndarray, max_travel_km: float) -> np.ndar
 
 
 def skills_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:
-    """Share of the skills a place asks for that the candidate has; 0 when it asks none."""
+    """Share of the skills a place lists that the candidate has; 0 when it lists none."""
     asked = feats.skill_hashes[np.asarray(rows, dtype=np.int64)]
     n_asked = np.count_nonzero(asked, axis=1)
     have = np.array(sorted({term_hash(norm_term(s)) for s in candidate.skills}), dtype=np.int64)
@@ -165,8 +183,10 @@ def skills_component(candidate: Candidate, feats: PlacementFeatures, rows: np.nd
     return (overlap / np.maximum(n_asked, 1)).astype(np.float32)
 
 
-def combine(components: dict[str, np.ndarray], n_signals: np.ndarray, weights: ScoreWeights) -> np.ndarray:
-    """Weighted mean of the components present, minus a penalty per flagged item."""
+def combine(components: dict[str, np.ndarray], n_signals: np.ndarray, weights: ScoreWeights,
+            central: np.ndarray | None = None) -> np.ndarray:
+    """Weighted mean of the components present, minus a penalty per flagged item and
+    one for work whose core is an aspect the candidate is limited in (``central``, 0..1)."""
     total = np.zeros_like(next(iter(components.values())), dtype=np.float32)
     weight_sum = 0.0
     for name, values in components.items():
@@ -177,7 +197,10 @@ def combine(components: dict[str, np.ndarray], n_signals: np.ndarray, weights: S
     # BLAS may sum the same two vectors differently depending on where a row sits;
     # rounding turns those last-bit differences back into ties, which are then
     # broken by placement id, so the order places were loaded in changes nothing.
-    return np.round(np.clip(score - weights.signal_penalty * n_signals, 0.0, 1.0), 6)
+    penalty = weights.signal_penalty * n_signals
+    if central is not None:
+        penalty = penalty + weights.central_penalty * central
+    return np.round(np.clip(score - penalty, 0.0, 1.0), 6)
 
 
 def exact_cosine(vectors: np.ndarray, query: np.ndarray) -> np.ndarray:

@@ -9,8 +9,11 @@ from __future__ import annotations
 from matching.contract.models import Candidate, Placement
 
 
-def candidate_text(candidate: Candidate) -> str:
-    """What the candidate brings and wants, as one Dutch text for the encoder."""
+def candidate_text(candidate: Candidate, with_wishes: bool = True) -> str:
+    """What the candidate brings and wants, as one Dutch text for the encoder.
+
+    Only what the wish text asks for goes in: "niet meer beroepsmatig rijden" would
+    otherwise pull the profile towards driving work."""
     parts = []
     for exp in candidate.experience:
         parts.append(f"{exp.title}. {exp.description}".strip())
@@ -18,9 +21,18 @@ def candidate_text(candidate: Candidate) -> str:
         parts.append("Vaardigheden: " + ", ".join(candidate.skills) + ".")
     if candidate.education.field:
         parts.append(f"Opleiding: {candidate.education.field}.")
-    if candidate.wishes.text:
-        parts.append(candidate.wishes.text)
+    if with_wishes and wanted_text(candidate):
+        parts.append(wanted_text(candidate))
     return " ".join(parts)
+
+
+def wanted_text(candidate: Candidate) -> str:
+    """What the wish text asks for, refusals left out ("" when it asks nothing)."""
+    if not candidate.wishes.text:
+        return ""
+    from matching.ranking.wish_text import parse_wishes
+
+    return parse_wishes(candidate.wishes.text).positive
 
 
 def experience_texts(candidate: Candidate) -> list[str]:

@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from typing import Sequence
 
 import numpy as np
 
 from matching.contract.models import Candidate, ItemVerdict, Placement, Suggestion
+from matching.ranking import centrality as aspects
 from matching.ranking import explanation
 from matching.ranking.components import (
     COMPONENTS,
@@ -34,14 +35,16 @@ from matching.ranking.components import (
     wishes_component,
 )
 from matching.ranking.diversity import diversify
-from matching.ranking.documents import candidate_text, experience_texts, placement_text
+from matching.ranking.documents import candidate_text, experience_texts, placement_text, wanted_text
+from matching.ranking.transfer import CandidateOccupations, OccupationScorer
+from matching.ranking.wish_text import parse_wishes
 from matching.settings import ScoreWeights, Settings, get_settings
 from matching.text.calibration import Calibration, calibration_of
 
 log = logging.getLogger(__name__)
 
 # Bumped whenever a rule in here changes what a place scores or how it is said.
-RANKER_FORMAT = 3
+RANKER_FORMAT = 4
 # A float32 cosine may sit this far from the exact float64 one (a dot product of
 # ~1,300 float32 terms of unit vectors is off by well under 1e-5).
 _FLOAT32_COSINE_ERROR = 1e-5
@@ -49,10 +52,12 @@ _FLOAT32_COSINE_ERROR = 1e-5
 
 @dataclass
 class CandidateVectors:
-    """A candidate's embeddings: the whole profile, and each experience apart."""
+    """A candidate's embeddings: the whole profile, each experience apart, and what
+    the wish text asks for (None without one)."""
 
     query: np.ndarray  # (dim,)
     experiences: np.ndarray  # (n_experiences, dim)
+    wish: np.ndarray | None = None  # (dim,)
 
 
 @dataclass
@@ -62,30 +67,52 @@ class CandidateView:
     candidate: Candidate
     vectors: CandidateVectors
     occupations: tuple[str, ...]  # per experience, "" when no link is sure enough
+    links: CandidateOccupations | None = None
+    # Columns of ``aspects.ASPECT_ITEMS`` the candidate is limited in or does not want,
+    # with how much each counts (0..1).
+    aspect_cols: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    aspect_weights: np.ndarray = field(default_factory=lambda: np.zeros(0, np.float32))
+    avoided: tuple[str, ...] = ()  # FML items the wish text rules out
+    wished: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))  # aspect columns asked for
+
+
+@dataclass
+class PlaceFit:
+    """Why places fit, for the explanation: per experience the text fit and the
+    transfer, and the wish text's fit; arrays with one column per place."""
+
+    text: np.ndarray  # (n_experiences, n)
+    transfer: np.ndarray | None  # (n_experiences, n)
+    wish: np.ndarray | None  # (n,)
+    codes: np.ndarray  # (n, k) the places' occupation rows
+
+    @property
+    def experience(self) -> np.ndarray:
+        return self.text if self.transfer is None else np.maximum(self.text, self.transfer)
+
+    def column(self, j: int) -> "PlaceFit":
+        return PlaceFit(self.text[:, j:j + 1], None if self.transfer is None else self.transfer[:, j:j + 1],
+                        None if self.wish is None else self.wish[j:j + 1], self.codes[j:j + 1])
 
 
 class Ranker:
     """Scores, orders, diversifies and explains; see the module docstring.
 
     ``encoder``: turns texts into unit vectors and declares its calibration.
-    ``linker``: an :class:`~matching.occupations.OccupationLinker`, or None for
-    no occupation component (diversity then falls back to place titles).
+    ``occupations``: an :class:`~matching.ranking.transfer.OccupationScorer` (the
+    linker, the transfer model, the ESCO skills), or None for no occupation
+    component (diversity then falls back to place titles).
     ``cache``: an :class:`~matching.text.EmbeddingCache` for place texts.
     """
 
-    # A link this unsure says more about the title than about the work.
-    OCCUPATION_MIN_CONFIDENCE = 0.5
-
-    def __init__(self, encoder, weights: ScoreWeights | None = None, linker=None,
+    def __init__(self, encoder, weights: ScoreWeights | None = None, occupations: OccupationScorer | None = None,
                  calibration: Calibration | None = None, cache=None):
         self.encoder = encoder
         self.weights = weights or ScoreWeights()
-        self.linker = linker
+        self.occupations = occupations
         self.calibration = calibration or calibration_of(encoder)
         self.cache = cache
-        self._occupation_of: dict[str, str] = {}
-        self._proximity_of: dict[str, np.ndarray] = {}
-        others = [n for n in COMPONENTS if n != "semantic" and (n != "occupation" or linker is not None)]
+        others = [n for n in COMPONENTS if n != "semantic" and (n != "occupation" or occupations is not None)]
         self._weight_sum = self.weights.semantic + sum(getattr(self.weights, n) for n in others)
         self._other_weights = sum(getattr(self.weights, n) for n in others)
 
@@ -93,13 +120,10 @@ class Ranker:
 
     def fingerprint(self) -> dict:
         """Everything besides the data that decides a score or an explanation."""
-        linker = None
-        if self.linker is not None:
-            linker = {"encoders": [str(e) for e in getattr(self.linker, "encoders", ())],
-                      "weights": asdict(self.linker.weights) if hasattr(self.linker, "weights") else None,
-                      "min_confidence": self.OCCUPATION_MIN_CONFIDENCE}
         return {"format": RANKER_FORMAT, "encoder": self.encoder.model_id,
-                "calibration": self.calibration.to_json(), "weights": asdict(self.weights), "linker": linker}
+                "calibration": self.calibration.to_json(), "weights": asdict(self.weights),
+                "occupations": None if self.occupations is None else self.occupations.fingerprint(),
+                "aspects": aspects.VERSION}
 
     @property
     def fingerprint_text(self) -> str:
@@ -108,7 +132,11 @@ class Ranker:
     @property
     def approx_margin(self) -> float:
         """How far a score from float32 cosines may sit from the exact score."""
-        slope = self.calibration.max_slope() * self.weights.semantic / self._weight_sum
+        w = self.weights
+        # The cosines reach the score through the semantic component, the occupation
+        # component of places judged by their text, and the wish text.
+        exposed = w.semantic + (w.occupation if self.occupations is not None else 0.0) + w.wishes * w.wish_text
+        slope = self.calibration.max_slope() * exposed / self._weight_sum
         return 2 * _FLOAT32_COSINE_ERROR * slope + 2e-6  # plus the rounding of both scores
 
     # -- embedding ---------------------------------------------------------------------
@@ -138,56 +166,43 @@ class Ranker:
         texts: list[str] = []
         spans = []
         for c in candidates:
+            wish = wanted_text(c) if self.weights.wish_text > 0 else ""
             exp = experience_texts(c)
-            spans.append((len(texts), len(exp)))
-            texts.append(candidate_text(c))
+            spans.append((len(texts), len(exp), bool(wish)))
+            texts.append(candidate_text(c, with_wishes=self.weights.wish_text > 0))
             texts.extend(exp)
+            if wish:
+                texts.append(wish)
         if not texts:
             return []
         matrix = np.asarray(self.encoder.encode(texts), dtype=np.float32)
-        return [CandidateVectors(query=matrix[start], experiences=matrix[start + 1:start + 1 + n])
-                for start, n in spans]
+        out = []
+        for start, n, has_wish in spans:
+            query, wish = matrix[start], (matrix[start + 1 + n] if has_wish else None)
+            out.append(CandidateVectors(query=query, experiences=matrix[start + 1:start + 1 + n], wish=wish))
+        return out
 
-    # -- occupations -------------------------------------------------------------------
-
-    def occupation(self, title: str) -> str:
-        """The ESCO occupation a job title links to, "" when the link is unsure; cached."""
-        if self.linker is None:
-            return ""
-        uri = self._occupation_of.get(title)
-        if uri is None:
-            hits = self.linker.link_one(title, top=1)
-            uri = hits[0][0] if hits and hits[0][2] >= self.OCCUPATION_MIN_CONFIDENCE else ""
-            self._occupation_of[title] = uri
-        return uri
+    # -- occupations and aspects ----------------------------------------------------------
 
     def view(self, candidate: Candidate, vectors: CandidateVectors | None = None) -> CandidateView:
         vectors = vectors if vectors is not None else self.embed_candidate(candidate)
-        return CandidateView(candidate, vectors, tuple(self.occupation(e.title) for e in candidate.experience))
+        links = None if self.occupations is None else self.occupations.candidate(candidate)
+        wish = parse_wishes(candidate.wishes.text)
+        cols, weights = aspects.limited_columns(candidate.capacity, wish.avoid_aspects)
+        return CandidateView(candidate, vectors, links.best if links else ("",) * len(candidate.experience),
+                             links, cols, weights, tuple(wish.avoid_aspects),
+                             aspects.wished_columns(wish.positive, wish.avoid_aspects))
 
     def place_features(self, placements: Sequence[Placement]) -> PlacementFeatures:
         feats = PlacementFeatures.from_placements(placements)
-        if self.linker is not None:
-            from matching.occupations import occupation_codes
-
-            feats.occupation = np.array([self.occupation(p.title) for p in placements], dtype=object)
-            feats.occupation_code = occupation_codes(feats.occupation.tolist())
+        skills_of = None
+        if self.occupations is not None:
+            codes, weights = self.occupations.place_links(placements)
+            feats.occupation_links, feats.occupation_weights = codes, weights
+            feats.occupation = np.array([self.occupations.uri(int(c)) for c in codes[:, 0]], dtype=object)
+            skills_of = self.occupations.essential_skill_labels
+        feats.centrality = aspects.place_centrality(placements, feats.occupation_links, skills_of)
         return feats
-
-    def _proximity(self, view: CandidateView, place_codes: np.ndarray) -> np.ndarray | None:
-        """(n_experiences, n) proximity of each experience's occupation to each place's,
-        gathered from one row per experience occupation (computed once per ranker)."""
-        if self.linker is None or not view.occupations:
-            return None
-        from matching.occupations import proximity_row
-
-        rows = []
-        for uri in view.occupations:
-            row = self._proximity_of.get(uri)
-            if row is None:
-                row = self._proximity_of[uri] = proximity_row(uri)
-            rows.append(row)
-        return np.stack(rows)[:, np.asarray(place_codes, dtype=np.int64)]
 
     # -- scores --------------------------------------------------------------------------
 
@@ -199,25 +214,53 @@ class Ranker:
         """Exact cosines: the same value whatever path or load order computed them."""
         return exact_cosine(place_vectors, query)
 
+    def wish_cosines(self, view: CandidateView, place_vectors: np.ndarray) -> np.ndarray | None:
+        """Exact cosines of the wish text with places, None without a wish text."""
+        if view.vectors.wish is None:
+            return None
+        return self.cosines(place_vectors, view.vectors.wish)
+
     def score(self, view: CandidateView, feats: PlacementFeatures, rows: np.ndarray, cosines: np.ndarray,
-              distance_km: np.ndarray, max_travel_km: float, n_signals: np.ndarray
-              ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-        """Scores and components of ``rows`` of ``feats``; arrays aligned with ``rows``."""
+              distance_km: np.ndarray, max_travel_km: float, n_signals: np.ndarray,
+              wish_cosines: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+        """Scores and components of ``rows`` of ``feats``; arrays aligned with ``rows``.
+
+        ``cosines``: of the candidate's query with the places; ``wish_cosines``: of
+        their wish text (:meth:`wish_cosines`), required when they have one."""
         rows = np.asarray(rows, dtype=np.int64)
         c = view.candidate
+        if view.vectors.wish is not None and wish_cosines is None:
+            raise ValueError("score: this candidate has a wish text; pass its wish_cosines")
+        wish_fit = None if view.vectors.wish is None else self.calibrate(wish_cosines)
+        if wish_fit is not None:
+            # What the wish names ("klantcontact", "zittend werk") counts as fully as
+            # the text match: short wishes barely move a cosine.
+            named = aspects.wished_fit(feats.centrality[rows], view.wished)
+            if named is not None:
+                wish_fit = np.maximum(wish_fit, named)
+        skills = skills_component(c, feats, rows)
+        semantic = self.calibrate(cosines)
         parts = {
-            "semantic": self.calibrate(cosines),
-            "skills": skills_component(c, feats, rows),
-            "wishes": wishes_component(c, feats, rows),
+            "semantic": semantic,
+            "wishes": wishes_component(c, feats, rows, wish_fit, self.weights.wish_text),
             "education": education_component(c, feats, rows),
             "distance": distance_component(distance_km, max_travel_km),
         }
-        proximity = self._proximity(view, feats.occupation_code[rows])
-        if proximity is not None:
-            parts["occupation"] = proximity.max(axis=0)
+        if self.occupations is not None and view.links is not None:
+            codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
+            transfer = self.occupations.transfer(view.links, codes, weights)
+            if transfer is None or not any(view.links.links):
+                # Nothing of theirs links to an occupation: the text is all there is to go on.
+                parts["occupation"] = semantic
+            else:
+                # A place whose title links to no occupation is judged by its text.
+                parts["occupation"] = np.where(codes[:, 0] < 0, semantic, transfer.max(axis=0)).astype(np.float32)
+            skills = np.maximum(skills, self.occupations.esco_skills(view.links, codes, weights))
+        parts["skills"] = skills
+        central = aspects.central_penalty(feats.centrality[rows], view.aspect_cols, view.aspect_weights)
         # One order of summation, whoever calls: float32 sums depend on it.
         components = {name: parts[name] for name in COMPONENTS if name in parts}
-        return combine(components, n_signals, self.weights), components
+        return combine(components, n_signals, self.weights, central), components
 
     def upper_bound(self, best_cosine: float) -> float:
         """The best score any place with at most this cosine can reach."""
@@ -245,33 +288,58 @@ class Ranker:
 
     # -- explanation -------------------------------------------------------------------
 
-    def experience_fit(self, view: CandidateView, place_vectors: np.ndarray,
-                       place_codes: np.ndarray) -> np.ndarray | None:
-        """(n_experiences, n): how well each experience fits each place, by text or occupation."""
-        exp = view.vectors.experiences
-        if not len(exp) or not len(place_vectors):
+    def place_fit(self, view: CandidateView, place_vectors: np.ndarray, feats: PlacementFeatures,
+                  rows: np.ndarray) -> PlaceFit | None:
+        """Why each of ``rows`` fits (``place_vectors`` are their vectors), for the explanation."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if not len(rows):
             return None
-        fit = np.vstack([self.calibrate(self.cosines(place_vectors, v), "experience") for v in exp])
-        proximity = self._proximity(view, place_codes)
-        if proximity is not None:
-            fit = np.maximum(fit, proximity)
-        return fit
+        exp = view.vectors.experiences
+        text = np.vstack([self.calibrate(self.cosines(place_vectors, v), "experience") for v in exp]) \
+            if len(exp) else np.zeros((0, len(rows)), np.float32)
+        codes = feats.occupation_links[rows]
+        transfer = None
+        if self.occupations is not None and view.links is not None and len(exp):
+            transfer = self.occupations.transfer(view.links, codes, feats.occupation_weights[rows])
+        wish = None
+        if view.vectors.wish is not None:
+            wish = self.calibrate(self.cosines(place_vectors, view.vectors.wish), "experience")
+        return PlaceFit(text, transfer, wish, codes)
 
     def suggestion(self, view: CandidateView, placement: Placement, rank: int, score: float,
                    components: dict[str, float], items: list[ItemVerdict], distance_km: float,
-                   fit: np.ndarray | None) -> Suggestion:
-        """One rendered suggestion; ``fit``: the experience-fit column of this place."""
-        c = view.candidate
+                   fit: PlaceFit | None, central: Sequence[str] = ()) -> Suggestion:
+        """One rendered suggestion; ``fit``: this place's column of :meth:`place_fit`."""
         comps = {name: round(float(v), 4) for name, v in components.items()}
-        best = None
-        if fit is not None:
-            j = int(np.argmax(fit))
-            best = (c.experience[j].title, float(fit[j]))
+        reasons = self._reasons(view, fit)
+        reasons.central = list(central)
         return Suggestion(
             placement_id=placement.id, rank=rank, score=round(float(score), 4),
             verdict="signal" if items else "pass", distance_km=round(float(distance_km), 1), items=items,
             components=comps,
-            explanation=explanation.render(c, placement, comps, items, float(distance_km), best))
+            explanation=explanation.render(view.candidate, placement, comps, items, float(distance_km), reasons))
+
+    def central_aspects(self, view: CandidateView, feats: PlacementFeatures, row: int) -> list[str]:
+        """The limited or unwanted aspects at the core of one place's work, as Dutch phrases."""
+        return aspects.central_phrases(feats.centrality[row], view.aspect_cols, view.aspect_weights)
+
+    def _reasons(self, view: CandidateView, fit: PlaceFit | None) -> explanation.Reasons:
+        c = view.candidate
+        reasons = explanation.Reasons()
+        if fit is None or not c.experience:
+            return reasons
+        score = fit.experience[:, 0]
+        j = int(np.argmax(score))
+        reasons.experience = (c.experience[j].title, float(fit.text[j, 0]),
+                              0.0 if fit.transfer is None else float(fit.transfer[j, 0]))
+        if self.occupations is not None and view.links is not None:
+            b = int(fit.codes[0, 0])
+            for a, _ in view.links.links[j][:1]:
+                reasons.shared_skills = self.occupations.shared_skills(a, b)
+            reasons.own_skills = self.occupations.own_skills_needed(view.links, b)
+        if fit.wish is not None:
+            reasons.wish = float(fit.wish[0])
+        return reasons
 
     def best_experience(self, candidate: Candidate, placement: Placement) -> tuple[int, float] | None:
         """Index and fit of the experience closest to one place (for an introduction)."""
@@ -279,9 +347,8 @@ class Ranker:
             return None
         view = self.view(candidate)
         [vector] = self.embed_places([placement])
-        from matching.occupations import occupation_codes
-
-        fit = self.experience_fit(view, vector[None, :], occupation_codes([self.occupation(placement.title)]))
+        feats = self.place_features([placement])
+        fit = self.place_fit(view, vector[None, :], feats, np.array([0])).experience
         j = int(np.argmax(fit[:, 0]))
         return j, float(fit[j, 0])
 
@@ -297,7 +364,8 @@ def build_ranker(settings: Settings | None = None, encoder=None, linker=None, ca
 
     ``encoder``: replaces the configured one (tests, benchmarks); it still
     declares its own calibration. ``linker``: replaces the configured one;
-    ``settings.occupation_linker`` off means none. ``persistent``: keep place
+    ``settings.occupation_linker`` off (and no ``linker``) means no occupations:
+    no transfer component, no ESCO skills. ``persistent``: keep place
     embeddings in the state folder's cache (when no ``cache`` is given).
     """
     settings = settings or get_settings()
@@ -310,10 +378,13 @@ def build_ranker(settings: Settings | None = None, encoder=None, linker=None, ca
         from matching.text import get_encoder
 
         encoder = get_encoder(settings.encoder, settings.model_path)
-    if linker is None and settings.occupation_linker:
-        from matching.occupations import get_linker
+    occupations = None
+    if linker is not None or settings.occupation_linker:
+        from matching.occupations import get_linker, get_skill_matcher, get_transfer_model
 
         # The lexical linker fits in seconds; embedding all of ESCO for it would cost
-        # minutes on a fresh machine for a small gain in occupational proximity.
-        linker = get_linker(encoders=())
-    return Ranker(encoder, settings.weights, linker=linker or None, cache=cache)
+        # minutes on a fresh machine for a small gain in linking.
+        occupations = OccupationScorer(linker or get_linker(encoders=()),
+                                       get_transfer_model(settings.data_dir, settings.models_dir),
+                                       get_skill_matcher(settings.data_dir))
+    return Ranker(encoder, settings.weights, occupations=occupations, cache=cache)

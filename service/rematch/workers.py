@@ -19,7 +19,7 @@ from pydantic import ValidationError
 
 import matching.batch as batch
 from matching.contract.models import Candidate, describe_errors
-from matching.ranking import candidate_text, experience_texts
+from matching.ranking import candidate_text, experience_texts, wanted_text
 
 # One logger for the whole package, named as the module was before the split, so
 # log settings and filters for `service.rematch` still catch every message.
@@ -69,7 +69,7 @@ def _sha(*parts: Any) -> str:
 
 
 def _text_hash(model_id: str, candidate: Candidate) -> str:
-    return _sha(model_id, candidate_text(candidate), experience_texts(candidate))
+    return _sha(model_id, candidate_text(candidate), experience_texts(candidate), wanted_text(candidate))
 
 
 def _prepare(raw: _RawPartition) -> tuple[list[batch.CandidateTask], dict[int, str], dict[int, tuple]]:
@@ -96,7 +96,10 @@ def _prepare(raw: _RawPartition) -> tuple[list[batch.CandidateTask], dict[int, s
         if stored is not None and stored[0] == text_hash:
             _, n, dim, data = stored
             matrix = np.frombuffer(data, dtype=np.float32).reshape(n, dim)
-            vectors = batch.CandidateVectors(query=matrix[0], experiences=matrix[1:])
+            # Rows: the profile, each experience, then the wish text when there is one.
+            n_exp = len(candidate.experience)
+            vectors = batch.CandidateVectors(query=matrix[0], experiences=matrix[1:1 + n_exp],
+                                             wish=matrix[1 + n_exp] if n > 1 + n_exp else None)
         prev = None
         p = raw.previous.get(pk)
         if p is not None and p[1] == fingerprint and p[2] == raw.last_run_id:
@@ -143,7 +146,8 @@ def _written(result: batch.PartitionResult, meta: dict[int, tuple]) -> _Written:
                  for pk, pool in result.refreshed.items()]
     embedded = {}
     for pk, vec in result.embedded.items():
-        matrix = np.vstack([vec.query[None, :], vec.experiences]).astype(np.float32)
+        parts = [vec.query[None, :], vec.experiences] + ([vec.wish[None, :]] if vec.wish is not None else [])
+        matrix = np.vstack(parts).astype(np.float32)
         embedded[pk] = (matrix.shape[0], matrix.shape[1], matrix.tobytes())
     return _Written(new=new, refreshed=refreshed, reused=list(result.reused), failures=dict(result.failures),
                     embedded=embedded, counts=result.counts, seconds=result.seconds)

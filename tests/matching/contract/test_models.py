@@ -8,7 +8,7 @@ import pytest
 from pydantic import ValidationError
 
 from matching.contract.models import Candidate, Placement, describe_errors
-from tests.conftest import make_candidate, make_placement
+from tests.conftest import make_candidate, make_placement, placement_json
 
 BASE_C = json.loads(make_candidate().model_dump_json(exclude_none=True))
 BASE_P = json.loads(make_placement().model_dump_json(exclude_none=True))
@@ -112,3 +112,17 @@ def test_bad_candidate_fields_are_refused():
     assert refusal(Candidate, {**BASE_C, "diagnosis": "x"}) == ["diagnosis: unknown field"]
     missing = {k: v for k, v in BASE_C.items() if k != "home"}
     assert refusal(Candidate, missing) == ["home: Field required"]
+
+
+def test_a_place_may_name_its_esco_occupation_and_a_wrong_one_is_refused():
+    from matching.occupations import load_esco
+
+    esco = load_esco()
+    ok = Placement.model_validate(placement_json(occupation=esco.uris[0]))
+    assert ok.occupation == esco.uris[0]
+    for bad, why in (("receptionist", "not an ESCO occupation URI"),
+                     ("http://data.europa.eu/esco/occupation/00000000-0000-0000-0000-000000000000",
+                      "not an occupation of ESCO")):
+        with pytest.raises(ValidationError) as err:
+            Placement.model_validate(placement_json(occupation=bad))
+        assert "occupation" in str(err.value) and why in str(err.value)

@@ -59,11 +59,12 @@ def test_encoders_declare_their_measured_calibration():
 def test_the_fingerprint_names_the_whole_configuration():
     settings = get_settings()
     a = build_ranker(settings, encoder=HashingEncoder()).fingerprint()
-    assert {"encoder", "calibration", "weights", "linker", "format"} <= set(a)
+    assert {"encoder", "calibration", "weights", "occupations", "aspects", "format"} <= set(a)
+    assert a["occupations"]["transfer"].startswith("transfer-lr-")
     heavier = settings.with_overrides(weights=settings.weights.__class__(semantic=0.5))
     assert build_ranker(heavier, encoder=HashingEncoder()).fingerprint() != a
     no_linker = settings.with_overrides(occupation_linker=False)
-    assert build_ranker(no_linker, encoder=HashingEncoder()).fingerprint()["linker"] is None
+    assert build_ranker(no_linker, encoder=HashingEncoder()).fingerprint()["occupations"] is None
 
 
 def test_text_and_occupation_components_vary_within_a_list_with_the_default_encoder():

@@ -1,0 +1,157 @@
+"""The ranker's view of occupations: links on both sides and what carries over.
+
+Every experience and every place is linked to a few ESCO occupations (the best
+link and the ones nearly as sure, each weighted by its confidence relative to
+the best); a place may name its own occupation, which then wins. The transfer
+component is the best transfer score (``matching.occupations.transfer``) over
+those pairs, weighted by both links. A candidate's own skills, in free Dutch,
+are read as ESCO skills and compared with what the place's occupation needs.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+from sklearn.preprocessing import normalize
+
+from matching.contract.models import Candidate, Placement
+
+#: Links kept per title: the best and those nearly as sure.
+TOP_LINKS = 3
+# A link this unsure says more about the title than about the work.
+MIN_CONFIDENCE = 0.5
+# Each further link counts this much less than the one before: the linker's
+# confidence saturates near 1 for several links of a clear title, so on its own
+# it would let a near-miss link speak as loudly as the right one.
+RANK_DECAY = 0.5
+# A candidate whose matched ESCO skills reach this cosine with an occupation's
+# skills covers what it needs about as well as a short skills list can.
+SKILLS_FULL = 0.3
+
+
+@dataclass(frozen=True)
+class CandidateOccupations:
+    """A candidate's occupations per experience, and the ESCO skills of their own list."""
+
+    links: tuple[tuple[tuple[int, float], ...], ...]  # per experience: (occupation row, weight)
+    best: tuple[str, ...]  # per experience: the best occupation URI, "" when none is sure
+    skill_row: np.ndarray | None  # (n_occupations + 1,) how well their skills cover each occupation's
+    skills: tuple[int, ...]  # the ESCO skill columns their own words were read as
+
+
+class OccupationScorer:
+    """Links titles, scores transfer and ESCO skills; one per ranker, caches per title."""
+
+    def __init__(self, linker, model, skill_matcher=None):
+        self.linker = linker
+        self.model = model
+        self.skill_matcher = skill_matcher
+        self._links: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._lock = threading.Lock()
+
+    def fingerprint(self) -> dict:
+        return {"linker": [str(e) for e in getattr(self.linker, "encoders", ())], "top_links": TOP_LINKS,
+                "min_confidence": MIN_CONFIDENCE, "rank_decay": RANK_DECAY, "transfer": self.model.model_id,
+                "skills": None if self.skill_matcher is None else getattr(self.skill_matcher, "min_score", True),
+                "skills_full": SKILLS_FULL}
+
+    # -- links -----------------------------------------------------------------------------
+
+    def links(self, title: str) -> tuple[tuple[int, float], ...]:
+        """A title's occupations: (ESCO row, confidence relative to the best link); cached."""
+        found = self._links.get(title)
+        if found is None:
+            hits = [h for h in self.linker.link_one(title, top=TOP_LINKS) if h[2] >= MIN_CONFIDENCE]
+            best = hits[0][2] if hits else 1.0
+            found = tuple((self.model.code(uri), round(conf / best * RANK_DECAY ** k, 4))
+                          for k, (uri, _, conf) in enumerate(hits) if self.model.code(uri) >= 0)
+            with self._lock:
+                self._links[title] = found
+        return found
+
+    def uri(self, code: int) -> str:
+        return self.model.space.esco.uris[code] if code >= 0 else ""
+
+    def place_links(self, placements: Sequence[Placement]) -> tuple[np.ndarray, np.ndarray]:
+        """(n, TOP_LINKS) occupation rows (-1: none) and their weights."""
+        codes = np.full((len(placements), TOP_LINKS), -1, np.int32)
+        weights = np.zeros((len(placements), TOP_LINKS), np.float32)
+        for i, p in enumerate(placements):
+            chosen = getattr(p, "occupation", None)
+            links = ((self.model.code(chosen), 1.0),) if chosen else self.links(p.title)
+            for k, (code, w) in enumerate(links[:TOP_LINKS]):
+                codes[i, k], weights[i, k] = code, w
+        return codes, weights
+
+    def candidate(self, candidate: Candidate) -> CandidateOccupations:
+        links = tuple(self.links(e.title) for e in candidate.experience)
+        best = tuple(self.uri(ls[0][0]) if ls else "" for ls in links)
+        skill_row, cols = None, ()
+        if self.skill_matcher is not None and candidate.skills:
+            skill_row, cols = self._skill_row(candidate.skills)
+        return CandidateOccupations(links, best, skill_row, cols)
+
+    def _skill_row(self, words: Sequence[str]) -> tuple[np.ndarray | None, tuple[int, ...]]:
+        space = self.model.space
+        found: dict[int, float] = {}
+        for matches in self.skill_matcher.match(list(words), top=1):
+            for j, s in matches:
+                found[j] = max(found.get(j, 0.0), s)
+        if not found:
+            return None, ()
+        cols = np.array(sorted(found), dtype=np.int64)
+        vec = np.zeros((1, len(space.skills.keys)), np.float32)
+        vec[0, cols] = space.skills.idf[cols] * np.array([found[j] for j in cols], np.float32)
+        sims = np.asarray(space.skill_matrix @ normalize(vec)[0], np.float32).ravel()
+        row = np.zeros(space.n + 1, np.float32)
+        row[:-1] = np.clip(sims / SKILLS_FULL, 0.0, 1.0)
+        return row, tuple(int(j) for j in cols)
+
+    def essential_skill_labels(self, code: int) -> list[str]:
+        """English labels of what occupation row ``code`` cannot do without (for aspects)."""
+        if code < 0:
+            return []
+        skills = self.model.space.skills
+        row = skills.relations[code]
+        return [skills.label_en[j] for j, w in zip(row.indices, row.data) if w >= 1.0]
+
+    # -- scores ----------------------------------------------------------------------------
+
+    def transfer(self, occ: CandidateOccupations, codes: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
+        """(n_experiences, n): how well each experience's occupations carry over to each place."""
+        if not occ.links:
+            return None
+        out = np.zeros((len(occ.links), len(codes)), np.float32)
+        for e, links in enumerate(occ.links):
+            for a, wa in links:
+                got = (self.model.row_of(a)[codes] * weights).max(axis=1) * wa
+                np.maximum(out[e], got, out=out[e])
+        return out
+
+    def esco_skills(self, occ: CandidateOccupations, codes: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        if occ.skill_row is None:
+            return np.zeros(len(codes), np.float32)
+        return (occ.skill_row[codes] * weights).max(axis=1).astype(np.float32)
+
+    # -- words for the explanation -----------------------------------------------------------
+
+    def shared_skills(self, a: int, b: int, top: int = 2) -> list[str]:
+        from matching.occupations.transfer import shared_skill_labels
+
+        if a < 0 or b < 0 or a == b:  # the same occupation: all of it carries over
+            return []
+        return shared_skill_labels(self.model.space.skills, a, b, top)
+
+    def own_skills_needed(self, occ: CandidateOccupations, b: int, top: int = 2) -> list[str]:
+        """Labels of the candidate's ESCO-read skills that occupation ``b`` needs."""
+        if b < 0 or not occ.skills:
+            return []
+        skills = self.model.space.skills
+        row = skills.relations[b]
+        needed = dict(zip(row.indices, row.data))
+        hits = sorted((j for j in occ.skills if j in needed and skills.has_dutch(j)),
+                      key=lambda j: (-needed[j], -skills.idf[j]))
+        return [skills.label(j) for j in hits[:top]]
