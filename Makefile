@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_PROGRESS_BARS := 1
 
-.PHONY: setup demo test bench clean
+.PHONY: setup demo test bench transfer-model clean
 
 setup: $(VENV)/.installed
 
@@ -25,6 +25,13 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/constraints.py
+
+# Rebuild the ESCO reference arrays and refit the transfer model (models/transfer.md);
+# reads ../shared/data (the ESCO skills dump and the transfer dev half).
+transfer-model: setup
+	$(BIN)/python scripts/build_esco_skills.py
+	$(BIN)/python scripts/build_occupation_vectors.py
+	$(BIN)/python scripts/fit_transfer.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -21,15 +21,16 @@ class _Outcome:
 
 def _may_beat(fresh: PlaceSnapshot, prep: _Prepared, floor: float | None, ranker: Ranker) -> bool:
     """Could any changed place within reach score above ``floor``? A bound from the best
-    text match alone (every other component counted as perfect): most nights, for most
-    candidates, the answer is no, and the constraints and scores are never computed."""
+    text match and the best transfer among them (every other component counted as
+    perfect): most nights, for most candidates, the answer is no, and the
+    constraints and scores are never computed."""
     rows = fresh.region(prep.profile.lat, prep.profile.lon, prep.profile.max_travel_km)
     if not len(rows):
         return False
     if floor is None:
         return True
     best = float(np.max(fresh.vectors[rows] @ prep.view.vectors.query))
-    return ranker.upper_bound(best + 1e-5) + ranker.approx_margin > floor
+    return ranker.upper_bound(best + 1e-5, prep.view, fresh.features, rows) + ranker.approx_margin > floor
 
 
 def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: CandidatePool, params: BatchParams,

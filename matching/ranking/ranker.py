@@ -262,10 +262,21 @@ class Ranker:
         components = {name: parts[name] for name in COMPONENTS if name in parts}
         return combine(components, n_signals, self.weights, central), components
 
-    def upper_bound(self, best_cosine: float) -> float:
-        """The best score any place with at most this cosine can reach."""
+    def upper_bound(self, best_cosine: float, view: CandidateView | None = None,
+                    feats: PlacementFeatures | None = None, rows: np.ndarray | None = None) -> float:
+        """The best score any place with at most this cosine can reach; with ``view``,
+        ``feats`` and ``rows``, also bounded by the best transfer among those places."""
         best = float(self.calibrate(np.array([best_cosine]))[0])
-        return (self.weights.semantic * best + self._other_weights) / self._weight_sum
+        w = self.weights
+        others = self._other_weights
+        if self.occupations is not None and view is not None and feats is not None and view.links is not None \
+                and any(view.links.links):
+            codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
+            transfer = self.occupations.transfer(view.links, codes, weights).max(axis=0)
+            # Unlinked places are judged by their text: at most the best text match.
+            occupation = max(float(np.where(codes[:, 0] < 0, best, transfer).max()), 0.0) if len(rows) else 0.0
+            others += w.occupation * (occupation - 1.0)
+        return (w.semantic * best + others) / self._weight_sum
 
     # -- order and diversity ---------------------------------------------------------------
 
