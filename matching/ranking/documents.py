@@ -21,18 +21,26 @@ def candidate_text(candidate: Candidate, with_wishes: bool = True) -> str:
         parts.append("Vaardigheden: " + ", ".join(candidate.skills) + ".")
     if candidate.education.field:
         parts.append(f"Opleiding: {candidate.education.field}.")
-    if with_wishes and wanted_text(candidate):
-        parts.append(wanted_text(candidate))
+    if with_wishes and candidate.wishes.text:
+        from matching.ranking.wish_text import parse_wishes
+
+        positive = parse_wishes(candidate.wishes.text).positive
+        if positive:
+            parts.append(positive)
     return " ".join(parts)
 
 
 def wanted_text(candidate: Candidate) -> str:
-    """What the wish text asks for, refusals left out ("" when it asks nothing)."""
-    if not candidate.wishes.text:
-        return ""
-    from matching.ranking.wish_text import parse_wishes
+    """What the candidate asks for in words: the wish text with its refusals left out,
+    and the sectors they name ("" when they ask nothing)."""
+    parts = []
+    if candidate.wishes.text:
+        from matching.ranking.wish_text import parse_wishes
 
-    return parse_wishes(candidate.wishes.text).positive
+        parts.append(parse_wishes(candidate.wishes.text).positive)
+    if candidate.wishes.sectors:
+        parts.append("Sector: " + ", ".join(candidate.wishes.sectors) + ".")
+    return " ".join(p for p in parts if p)
 
 
 def experience_texts(candidate: Candidate) -> list[str]:

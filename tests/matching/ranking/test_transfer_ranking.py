@@ -96,3 +96,30 @@ def test_a_refusal_in_the_wish_text_never_pulls_towards_the_refused_work():
     c = make_candidate(wishes={"text": "Graag met mensen werken, niet meer fysiek zwaar"})
     assert "zwaar" not in candidate_text(c)
     assert "mensen" in candidate_text(c)
+
+
+def test_story_5_gets_front_desk_and_guest_contact_work_above_office_it_and_driving():
+    """The domain notes' story 5, a hostess of a holiday park, in the demo's generated
+    world, in the configuration users run (default encoder and ranker): the places
+    within her reach that fit put front-desk and guest-contact work first, and every
+    explanation names what carries over."""
+    from matching.contract.models import Candidate, Placement
+    from matching.demo import generate_placements, story_candidates
+    from matching.reference.geo import haversine_km, load_gazetteer
+
+    data = next(d for d in story_candidates() if d["id"] == "c-story-5")
+    gaz = load_gazetteer()
+    lat, lon = gaz.postcode(data["home"]["postcode"])
+    places = [Placement.model_validate(p) for p in generate_placements(2000, seed=0)]
+    # Only what is within her reach needs embedding; the matcher would filter the rest.
+    near = [p for p in places if p.location.postcode
+            and float(haversine_km(lat, lon, *gaz.postcode(p.location.postcode))) <= data["max_travel_km"] + 1]
+    result = Matcher().fit(near).suggest(Candidate.model_validate(data), top=5)
+    titles = {p.id: p.title.lower() for p in near}
+    top = [titles[s.placement_id] for s in result.suggestions]
+    front = ("recepti", "klant", "gast", "kassa", "caissi", "balie", "host")
+    assert len(top) == 5 and all(any(w in t for w in front) for t in top), top
+    unrelated = ("chauffeur", "koerier", "ontwikkelaar", "systeembeheer", "administrat", "boekhoud", "heftruck")
+    assert not any(w in t for t in top for w in unrelated), top
+    for s in result.suggestions:
+        assert "ervaring als gastvrouw vakantiepark" in s.explanation, s.explanation
