@@ -108,7 +108,9 @@ class OccupationSpace:
 
 
 def _sparse_row(matrix: sp.csr_matrix, a: int) -> np.ndarray:
-    return np.asarray((matrix @ matrix[a].T).todense(), np.float32).ravel()
+    # A sparse matrix times a dense vector costs one pass over its non-zeros; times
+    # a sparse column it would cost several times that.
+    return np.asarray(matrix @ matrix[a].toarray().ravel(), np.float32).ravel()
 
 
 def design_matrix(raw: np.ndarray) -> np.ndarray:
@@ -200,14 +202,16 @@ class TransferModel:
 
 def shared_skill_labels(skills: EscoSkills, a: int, b: int, top: int = 3, dutch_only: bool = True) -> list[str]:
     rel = skills.relations
-    need_a = dict(zip(rel[a].indices, rel[a].data))
-    common = [j for j, w in zip(rel[b].indices, rel[b].data) if j in need_a]
+    row_a, row_b = rel[a], rel[b]
+    need_a = dict(zip(row_a.indices.tolist(), row_a.data.tolist()))
+    need_b = dict(zip(row_b.indices.tolist(), row_b.data.tolist()))
     # A skill half of all work needs ("bedrijfsbeleid volgen") says nothing about this move.
-    common = [j for j in common if (not dutch_only or skills.has_dutch(j)) and skills.idf[j] >= SPECIFIC_IDF]
+    common = [j for j in need_b if j in need_a and (not dutch_only or skills.has_dutch(j))
+              and skills.idf[j] >= SPECIFIC_IDF]
     # Essential on both sides first; what a person does before what they know (a coach
     # recognises "gasten verwelkomen" sooner than a body of law); short labels; then
     # the most specific.
-    common.sort(key=lambda j: (-(need_a[j] * rel[b, j]), bool(skills.is_knowledge[j]),
+    common.sort(key=lambda j: (-(need_a[j] * need_b[j]), bool(skills.is_knowledge[j]),
                                len(skills.label(j)) > 40, -skills.idf[j], skills.label(j)))
     return [skills.label(j) for j in common[:top]]
 

@@ -50,6 +50,7 @@ class OccupationScorer:
         self.model = model
         self.skill_matcher = skill_matcher
         self._links: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._skill_hits: dict[str, tuple[tuple[int, float], ...]] = {}
         self._lock = threading.Lock()
 
     def fingerprint(self) -> dict:
@@ -96,9 +97,14 @@ class OccupationScorer:
 
     def _skill_row(self, words: Sequence[str]) -> tuple[np.ndarray | None, tuple[int, ...]]:
         space = self.model.space
+        # Candidates share most of their skill words ("klantcontact"): read each once.
+        missing = sorted({w for w in words if w not in self._skill_hits})
+        if missing:
+            for w, matches in zip(missing, self.skill_matcher.match(missing, top=1)):
+                self._skill_hits[w] = tuple(matches)
         found: dict[int, float] = {}
-        for matches in self.skill_matcher.match(list(words), top=1):
-            for j, s in matches:
+        for w in words:
+            for j, s in self._skill_hits[w]:
                 found[j] = max(found.get(j, 0.0), s)
         if not found:
             return None, ()
