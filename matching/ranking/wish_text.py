@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -103,6 +104,9 @@ def _tidy(text: str) -> str:
     return text
 
 
+# The profile text, the wish vector and the candidate's view all read the same wish
+# text; candidates in a batch repeat each other's wishes.
+@lru_cache(maxsize=20_000)
 def parse_wishes(text: str | None) -> WishText:
     """Split a wish text into wanted and refused parts (see the module docstring)."""
     text = text or ""
