@@ -62,14 +62,19 @@ ABLATION = {
 
 
 def _ndcg_p(scores: np.ndarray, own: np.ndarray, gains: np.ndarray, k: int = 10) -> tuple[np.ndarray, np.ndarray]:
-    """Per-query nDCG@k and P@k of score rows, the query's own occupation left out."""
+    """Per-query nDCG@k and P@k of score rows, the query's own occupation left out,
+    by the benchmark's own definitions (one definition of the measure)."""
+    from transfer import ndcg_at_k, precision_at_k
+
     s = scores.copy()
     s[np.arange(len(own)), own] = -np.inf
     top = np.argsort(-s, axis=1, kind="stable")[:, :k]
-    got = np.take_along_axis(gains, top, axis=1)
-    disc = 1.0 / np.log2(np.arange(2, k + 2))
-    ideal = (-np.sort(-gains, axis=1)[:, :k] * disc).sum(axis=1)
-    return (got * disc).sum(axis=1) / np.maximum(ideal, 1e-12), (got > 0).mean(axis=1)
+    nd, pr = np.zeros(len(own)), np.zeros(len(own))
+    for q in range(len(own)):
+        relevant = {int(j): float(gains[q, j]) for j in np.flatnonzero(gains[q])}
+        ranked = top[q].tolist()
+        nd[q], pr[q] = ndcg_at_k(ranked, relevant, k), precision_at_k(ranked, relevant, k)
+    return nd, pr
 
 
 def _fit(X: np.ndarray, gains: np.ndarray, own: np.ndarray, queries: np.ndarray, seed: int) -> LogisticRegression:

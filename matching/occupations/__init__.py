@@ -13,7 +13,7 @@ from matching.occupations.esco import (
     load_esco, read_esco)
 from matching.occupations.hierarchy import (
     PROXIMITY_ANCESTOR, PROXIMITY_ISCO, PROXIMITY_PARENT, PROXIMITY_SAME, PROXIMITY_SIBLING,
-    occupation_codes, occupation_proximity, proximity_matrix, proximity_row)
+    occupation_proximity, proximity_matrix)
 from matching.occupations.transfer import (
     OccupationSpace, TransferModel, get_occupation_space, get_transfer_model)
 from matching.occupations.linker import (
@@ -31,7 +31,7 @@ __all__ = [
     "TEXT_FORMS", "VARIANT",
     "DutchTitleAnalyzer", "EscoOccupations", "EscoSkills", "LinkerWeights", "OccupationLinker", "SignalSet",
     "SkillMatcher", "SurfaceForm",
-    "fold", "get_linker", "get_skill_matcher", "link_titles_file", "load_esco", "load_skills", "occupation_codes",
-    "occupation_proximity", "proximity_matrix", "proximity_row",
+    "fold", "get_linker", "get_skill_matcher", "link_titles_file", "load_esco", "load_skills",
+    "occupation_proximity", "proximity_matrix",
     "query_variants", "raw_tokens", "read_esco", "read_skills", "title_variants",
 ]

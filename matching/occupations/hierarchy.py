@@ -1,5 +1,8 @@
 """Occupational proximity: how close two ESCO occupations are, through ESCO's
-hierarchy of broader occupations and the ISCO-08 groups."""
+hierarchy of broader occupations and the ISCO-08 groups.
+
+The ranker reads ISCO through the transfer score (``transfer.py``); this coarse
+proximity stays as a baseline of ``benchmarks/transfer.py``."""
 
 from __future__ import annotations
 
@@ -107,22 +110,3 @@ def proximity_matrix(uris_a: Sequence[str], uris_b: Sequence[str],
                 out[r, c] = _pair_proximity(h, a, b)
     return out
 
-
-def occupation_codes(uris: Sequence[str], esco: EscoOccupations | None = None) -> np.ndarray:
-    """Each URI's position in the hierarchy (int32), -1 when unknown or empty: the form
-    :func:`proximity_row` indexes, so a score over thousands of places is one gather."""
-    h = _hierarchy(esco if esco is not None else load_esco())
-    return np.array([h.index.get(u, -1) if u else -1 for u in uris], dtype=np.int32)
-
-
-def proximity_row(uri: str, esco: EscoOccupations | None = None) -> np.ndarray:
-    """``occupation_proximity(uri, x)`` for every x in the hierarchy, by code, with one
-    trailing 0 so that code -1 (no occupation) gathers 0."""
-    h = _hierarchy(esco if esco is not None else load_esco())
-    out = np.zeros(len(h.codes) + 1, dtype=np.float32)
-    a = h.index.get(uri)
-    if a is None:
-        return out
-    for b in range(len(h.codes)):
-        out[b] = _pair_proximity(h, a, b)
-    return out

@@ -155,7 +155,7 @@ class TransferModel:
     """Transfer scores between ESCO occupations, one cached row per source occupation.
 
     ``row(uri)`` has one value per ESCO occupation row plus a trailing 0, so that
-    code -1 (no occupation) gathers 0, as :func:`~matching.occupations.proximity_row`.
+    code -1 (no occupation) gathers 0.
     """
 
     def __init__(self, space: OccupationSpace, weights: TransferWeights):

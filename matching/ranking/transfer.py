@@ -51,6 +51,7 @@ class OccupationScorer:
         self.skill_matcher = skill_matcher
         self._links: dict[str, tuple[tuple[int, float], ...]] = {}
         self._skill_hits: dict[str, tuple[tuple[int, float], ...]] = {}
+        self._essential: dict[int, list[str]] = {}
         self._lock = threading.Lock()
 
     def fingerprint(self) -> dict:
@@ -120,9 +121,13 @@ class OccupationScorer:
         """English labels of what occupation row ``code`` cannot do without (for aspects)."""
         if code < 0:
             return []
-        skills = self.model.space.skills
-        row = skills.relations[code]
-        return [skills.label_en[j] for j, w in zip(row.indices, row.data) if w >= 1.0]
+        found = self._essential.get(code)
+        if found is None:
+            skills = self.model.space.skills
+            row = skills.relations[code]
+            # Read once per occupation: a snapshot of 200,000 places has a few thousand.
+            found = self._essential[code] = [skills.label_en[j] for j, w in zip(row.indices, row.data) if w >= 1.0]
+        return found
 
     # -- scores ----------------------------------------------------------------------------
 
