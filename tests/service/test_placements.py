@@ -105,3 +105,18 @@ def test_a_failed_index_update_rebuilds_from_the_database(world, monkeypatch):
     assert c.post("/v1/placements", json=placement_json(), headers=world.h("employer")).status_code == 201
     assert calls == [["p-1"]]
     assert _suggested(world) == ["p-1"]  # rebuilt from the database, searchable all the same
+
+
+def test_an_employer_may_name_the_esco_occupation_and_a_wrong_one_writes_nothing(world):
+    from matching.occupations import load_esco
+
+    c, e = world.client, world.h("employer")
+    r = c.post("/v1/placements", json=placement_json(id="p-bad", occupation="receptionist"), headers=e)
+    assert r.status_code == 422
+    [problem] = r.json()["problems"]
+    assert problem.startswith("occupation: ") and "not an ESCO occupation URI" in problem
+    assert c.get("/v1/placements/p-bad", headers=e).status_code == 404
+    uri = load_esco().uris[0]
+    r = c.post("/v1/placements", json=placement_json(id="p-ok", occupation=uri), headers=e)
+    assert r.status_code == 201, r.text
+    assert c.get("/v1/placements/p-ok", headers=e).json()["occupation"] == uri
