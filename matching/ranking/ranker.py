@@ -247,14 +247,8 @@ class Ranker:
             "distance": distance_component(distance_km, max_travel_km),
         }
         if self.occupations is not None and view.links is not None:
+            parts["occupation"] = self._occupation(view, feats, rows, semantic)
             codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
-            transfer = self.occupations.transfer(view.links, codes, weights)
-            if transfer is None or not any(view.links.links):
-                # Nothing of theirs links to an occupation: the text is all there is to go on.
-                parts["occupation"] = semantic
-            else:
-                # A place whose title links to no occupation is judged by its text.
-                parts["occupation"] = np.where(codes[:, 0] < 0, semantic, transfer.max(axis=0)).astype(np.float32)
             skills = np.maximum(skills, self.occupations.esco_skills(view.links, codes, weights))
         parts["skills"] = skills
         central = aspects.central_penalty(feats.centrality[rows], view.aspect_cols, view.aspect_weights)
@@ -270,13 +264,24 @@ class Ranker:
         w = self.weights
         others = self._other_weights
         if self.occupations is not None and view is not None and feats is not None and view.links is not None \
-                and any(view.links.links):
-            codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
-            transfer = self.occupations.transfer(view.links, codes, weights).max(axis=0)
-            # Unlinked places are judged by their text: at most the best text match.
-            occupation = max(float(np.where(codes[:, 0] < 0, best, transfer).max()), 0.0) if len(rows) else 0.0
-            others += w.occupation * (occupation - 1.0)
+                and len(rows):
+            # Places judged by their text reach at most the best text match.
+            occupation = self._occupation(view, feats, np.asarray(rows), np.float32(best))
+            others += w.occupation * (float(occupation.max()) - 1.0)
         return (w.semantic * best + others) / self._weight_sum
+
+    def _occupation(self, view: CandidateView, feats: PlacementFeatures, rows: np.ndarray,
+                    semantic) -> np.ndarray:
+        """The occupation component of ``rows``: the transfer score, and the text match
+        (``semantic``, per place or one bound for all) where there is no occupation to go on."""
+        codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
+        semantic = np.broadcast_to(np.asarray(semantic, np.float32), (len(rows),))
+        transfer = self.occupations.transfer(view.links, codes, weights)
+        if transfer is None or not any(view.links.links):
+            # Nothing of theirs links to an occupation: the text is all there is to go on.
+            return semantic.copy()
+        # A place whose title links to no occupation is judged by its text.
+        return np.where(codes[:, 0] < 0, semantic, transfer.max(axis=0)).astype(np.float32)
 
     # -- order and diversity ---------------------------------------------------------------
 
