@@ -70,6 +70,10 @@ class Settings:
     port: int = 8000
     # Bearer tokens expire this many days after they are issued; 0 = never.
     token_ttl_days: int = 0
+    # The web app (service/web/): a login lasts this many hours; cookies are marked
+    # Secure on TLS requests, and always when this is true (behind a TLS proxy).
+    session_hours: int = 8
+    cookie_secure: bool = False
     # Requests with a larger body are refused (413) before they are parsed.
     max_request_bytes: int = 2_000_000
     # How many generated places `spoormatch serve` loads into an empty database.

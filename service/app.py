@@ -32,6 +32,7 @@ from service.routes import (
     system,
 )
 from service.tables import PlacementRow
+from service import web
 
 log = logging.getLogger("service")
 
@@ -132,6 +133,9 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         db.dispose()
 
     app = FastAPI(
+        # /docs and /redoc come from service.web with their scripts served locally.
+        docs_url=None,
+        redoc_url=None,
         title="spoormatch",
         version=API_VERSION,
         description=DESCRIPTION,
@@ -157,4 +161,5 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     for router in routers:
         app.include_router(router)
     app.openapi = lambda: _openapi(app, roles)  # type: ignore[method-assign]
+    web.install(app)
     return app

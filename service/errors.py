@@ -82,6 +82,14 @@ def request_problems(exc: RequestValidationError) -> list[str]:
     return special + describe_errors(_Errors(plain))
 
 
+def http_problem(exc: StarletteHTTPException) -> JSONResponse:
+    detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
+    if exc.status_code == 400 and detail == _FASTAPI_BODY_ERROR:
+        # Not UTF-8, nested past the parser's depth, ...: a body we cannot read is bad input too.
+        return problem_response(422, REFUSED, ["body: cannot be read as JSON (UTF-8, not nested too deeply)"])
+    return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
+
+
 def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _validation(_request: Request, exc: RequestValidationError) -> JSONResponse:
@@ -93,11 +101,7 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(_request: Request, exc: HTTPException) -> JSONResponse:
-        detail = exc.detail if isinstance(exc.detail, str) else str(exc.detail)
-        if exc.status_code == 400 and detail == _FASTAPI_BODY_ERROR:
-            # Not UTF-8, nested past the parser's depth, ...: a body we cannot read is bad input too.
-            return problem_response(422, REFUSED, ["body: cannot be read as JSON (UTF-8, not nested too deeply)"])
-        return problem_response(exc.status_code, detail, headers=getattr(exc, "headers", None))
+        return http_problem(exc)
 
     @app.exception_handler(IntegrityError)
     async def _integrity(_request: Request, exc: IntegrityError) -> JSONResponse:

@@ -7,14 +7,17 @@ the answer that issues it.
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+import re
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, object_session
 
 from service.auth import issue_token
 from service.errors import Refused, not_found
 from service.schemas import IssuedToken, Organisation, TokenInfo, UserIn, UserOut
 from service.tables import Organisation as OrganisationRow
-from service.tables import Token, User, utcnow
+from service.passwords import hash_password
+from service.tables import Token, User, WebSession, utcnow
 
 
 def find_organisation(session: Session, organisation_id: str) -> OrganisationRow | None:
@@ -39,6 +42,49 @@ def user_out(u: User) -> UserOut:
 
 def issued_token(token: Token, plain: str) -> IssuedToken:
     return IssuedToken(token_id=token.id, user_id=token.user_id, token=plain, expires_at=token.expires_at)
+
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+
+def username_problem(session: Session, username: str, user_id: int | None = None) -> str | None:
+    """Why a username cannot be used (Dutch: the admin pages and the CLI show it), or None."""
+    if not USERNAME.fullmatch(username):
+        return ("2 tot 64 tekens: kleine letters, cijfers, punt, liggend streepje of koppelteken, "
+                "beginnend met een letter of cijfer")
+    other = session.execute(select(User.id).where(User.username == username)).scalar_one_or_none()
+    if other is not None and other != user_id:
+        return "deze gebruikersnaam is al in gebruik"
+    return None
+
+
+def username_for(session: Session, name: str) -> str:
+    """A free username made from a display name ("Coach Demo" -> "coach.demo")."""
+    base = re.sub(r"[^a-z0-9]+", ".", name.lower()).strip(".")[:56] or "gebruiker"
+    if len(base) < 2:
+        base = f"{base}.gebruiker"
+    candidate, n = base, 1
+    while session.execute(select(User.id).where(User.username == candidate)).first() is not None:
+        n += 1
+        candidate = f"{base}.{n}"
+    return candidate
+
+
+def set_login(session: Session, user: User, username: str | None, password: str | None) -> None:
+    """Set the web login; a new password ends the user's open browser sessions.
+
+    The caller checked ``username_problem`` and ``password_problem``; the plain
+    password is hashed here and kept nowhere."""
+    if username is not None:
+        user.username = username
+    if password is not None:
+        user.password_hash = hash_password(password)
+        end_sessions(session, user.id)
+
+
+def end_sessions(session: Session, user_id: int) -> None:
+    """Log the user out of every browser (password reset, deactivation)."""
+    session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
 def create_user_row(session: Session, body: UserIn, ttl_days: int) -> tuple[User, Token, str]:
@@ -84,6 +130,8 @@ def update_user(user: User, name: str | None, active: bool | None) -> UserOut:
         user.name = name
     if active is not None:
         user.active = active
+        if not active:
+            end_sessions(object_session(user), user.id)
     return user_out(user)
 
 

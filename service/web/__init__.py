@@ -1,0 +1,64 @@
+"""The web app for coaches, employers and admins: server-rendered Dutch pages in the
+same FastAPI app as the API, with sessions and passwords instead of bearer tokens.
+
+Pages call the same store functions and route logic as the API, so a page can
+never show or do what the API would refuse. Scripts and styles are served from
+``static/`` (and the API docs' from an installed wheel): nothing from a CDN.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI, Request
+from fastapi.responses import RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from service.errors import http_problem
+from service.web import sessions
+from service.web.routes import admin, coach, docs, employer, login
+from service.web.templating import render
+from service.web.throttle import LoginThrottle
+
+STATIC = Path(__file__).with_name("static")
+API_PREFIXES = ("/v1/", "/openapi.json", "/static/")
+HTTP_TEXT = {404: "Deze pagina bestaat niet, of is niet van u.", 405: "Dat kan op deze pagina niet.",
+             403: "Dit is niet voor uw rol.", 413: "Wat u stuurde is te groot."}
+
+
+def _is_page(request: Request) -> bool:
+    return not request.url.path.startswith(API_PREFIXES)
+
+
+def install(app: FastAPI) -> None:
+    app.state.login_throttle = LoginThrottle()
+    app.mount("/static/app", StaticFiles(directory=str(STATIC)), name="static")
+    docs.mount_assets(app)
+    for module in (login, docs, coach, employer, admin):
+        app.include_router(module.router)
+
+    @app.exception_handler(sessions.LoginRequired)
+    async def _login_required(_request: Request, exc: sessions.LoginRequired):
+        from urllib.parse import quote
+
+        return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
+
+    @app.exception_handler(sessions.WrongRole)
+    async def _wrong_role(request: Request, exc: sessions.WrongRole):
+        return render(request, "error.html", {"status": 403, "message": HTTP_TEXT[403]}, status_code=403)
+
+    @app.exception_handler(sessions.CsrfRefused)
+    async def _csrf(request: Request, _exc: sessions.CsrfRefused):
+        return render(request, "error.html", {
+            "status": 403, "message": "Het formulier is verlopen of niet van deze site; er is niets gewijzigd. "
+                                      "Ga terug, laad de pagina opnieuw en probeer het nog eens."},
+            status_code=403)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(request: Request, exc: StarletteHTTPException):
+        if not _is_page(request):
+            return http_problem(exc)
+        message = HTTP_TEXT.get(exc.status_code, "Er ging iets mis.")
+        return render(request, "error.html", {"status": exc.status_code, "message": message},
+                      status_code=exc.status_code)

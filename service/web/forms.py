@@ -1,0 +1,174 @@
+"""Forms: reading posted fields, and refusals in Dutch next to the field they concern.
+
+The API's refusals are one line per problem, ``field.path: reason`` (English).
+A form shows each problem beside its field, in Dutch, and keeps what the user
+typed. :func:`dutch_errors` turns pydantic errors into Dutch by their type;
+:func:`refusal_errors` files a service refusal under its field, translating the
+reasons the web app's forms can meet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import ValidationError
+from starlette.datastructures import FormData
+
+GENERAL = "_"
+
+
+@dataclass
+class FormErrors:
+    """Field name -> Dutch message; ``GENERAL`` for what belongs to no field."""
+
+    by_field: dict[str, str] = field(default_factory=dict)
+
+    def add(self, name: str, message: str) -> None:
+        if name in self.by_field:
+            if message not in self.by_field[name]:
+                self.by_field[name] += "; " + message
+        else:
+            self.by_field[name] = message
+
+    def __bool__(self) -> bool:
+        return bool(self.by_field)
+
+    def get(self, name: str) -> str | None:
+        return self.by_field.get(name)
+
+    def items(self):
+        return self.by_field.items()
+
+
+def clean(value: str) -> str:
+    """Without NUL and lone surrogates: no database stores them, and no form needs them."""
+    if "\x00" in value or any(0xD800 <= ord(c) <= 0xDFFF for c in value):
+        value = "".join(c for c in value if c != "\x00" and not 0xD800 <= ord(c) <= 0xDFFF)
+    return value
+
+
+def text(form: FormData, name: str, max_length: int = 5000) -> str:
+    value = form.get(name, "")
+    return clean(value).strip()[:max_length] if isinstance(value, str) else ""
+
+
+def texts(form: FormData, name: str, max_length: int = 200) -> list[str]:
+    """Every value of a repeated field (checkboxes, multi-selects)."""
+    return [clean(v).strip()[:max_length] for v in form.getlist(name) if isinstance(v, str) and v.strip()]
+
+
+def number(form: FormData, name: str, errors: FormErrors, *, label: str, required: bool = False,
+           minimum: float | None = None, maximum: float | None = None, whole: bool = False) -> float | int | None:
+    """A number field (a Dutch comma is fine); a refusal names the field in Dutch."""
+    raw = text(form, name, 40).replace(",", ".")
+    if raw == "":
+        if required:
+            errors.add(name, f"{label}: vul dit in")
+        return None
+    try:
+        value: float | int = int(raw) if whole else float(raw)
+    except ValueError:
+        errors.add(name, f"{label}: vul een {'heel ' if whole else ''}getal in, niet {raw!r}")
+        return None
+    if value != value or value in (float("inf"), float("-inf")):
+        errors.add(name, f"{label}: vul een getal in")
+        return None
+    if minimum is not None and value < minimum:
+        errors.add(name, f"{label}: minstens {minimum:g}")
+        return None
+    if maximum is not None and value > maximum:
+        errors.add(name, f"{label}: hoogstens {maximum:g}")
+        return None
+    return value
+
+
+_TYPE_TEXT = {
+    "missing": "vul dit in",
+    "string_too_short": "te kort",
+    "string_too_long": "te lang (hoogstens {max_length} tekens)",
+    "too_short": "te weinig (minstens {min_length})",
+    "too_long": "te veel (hoogstens {max_length})",
+    "greater_than": "moet meer zijn dan {gt}",
+    "greater_than_equal": "moet minstens {ge} zijn",
+    "less_than": "moet minder zijn dan {lt}",
+    "less_than_equal": "mag hoogstens {le} zijn",
+    "int_parsing": "vul een heel getal in",
+    "int_from_float": "vul een heel getal in",
+    "float_parsing": "vul een getal in",
+    "bool_parsing": "kies ja of nee",
+    "date_from_datetime_parsing": "vul een datum in (JJJJ-MM-DD)",
+    "date_parsing": "vul een datum in (JJJJ-MM-DD)",
+    "literal_error": "kies een van: {expected}",
+    "enum": "kies een van: {expected}",
+    "string_pattern_mismatch": "bevat tekens die hier niet mogen",
+    "extra_forbidden": "onbekend veld",
+}
+
+# Reasons the library and the service give in English, as the forms meet them.
+_PHRASES = [
+    (re.compile(r"lies in the future"), "ligt in de toekomst"),
+    (re.compile(r"is before sick_since.*"), "ligt vóór de eerste ziektedag"),
+    (re.compile(r"is outside (\S+)\.\.(\S+)"), r"ligt buiten \1 tot \2"),
+    (re.compile(r"unknown (?:FML )?item.*"), "onbekend FML-item"),
+    (re.compile(r"not a valid (?:code|level).*"), "geen geldige waarde voor dit item"),
+    (re.compile(r"postcode.*"), "geen Nederlandse postcode (vier cijfers, eventueel met twee letters)"),
+    (re.compile(r"no such place|unknown place.*"), "onbekende plaats"),
+    (re.compile(r"you already have a candidate with this id"), "u heeft al een kandidaat met deze code"),
+    (re.compile(r"a place with this id already exists.*"), "er bestaat al een plek met deze code"),
+    (re.compile(r"hours_per_day .* more than .*|exceeds hours_per_week.*"), "meer uren per dag dan per week"),
+]
+
+
+def dutch_reason(message: str) -> str:
+    for pattern, replacement in _PHRASES:
+        if pattern.search(message):
+            return pattern.sub(replacement, message) if "\\" in replacement else replacement
+    return message
+
+
+def _location(loc: tuple[Any, ...]) -> str:
+    return ".".join(str(p) for p in loc if not (isinstance(p, str) and p.startswith("function-")))
+
+
+def dutch_errors(exc: ValidationError, field_map: dict[str, str] | None = None) -> FormErrors:
+    """Pydantic errors as Dutch form errors. ``field_map`` maps a model path (or its
+    first part) to the form field it came from; unmapped paths use the path itself."""
+    field_map = field_map or {}
+    errors = FormErrors()
+    for err in exc.errors(include_url=False):
+        path = _location(err["loc"])
+        message = str(err.get("msg", ""))
+        kind = err.get("type", "")
+        if kind == "value_error":
+            message = message.removeprefix("Value error, ")
+            # Our validators name the field first: "sick_since: ... lies in the future".
+            if ": " in message:
+                named, _, rest = message.partition(": ")
+                if re.fullmatch(r"[\w.\[\]-]+", named):
+                    path, message = named, rest
+            reason = dutch_reason(message)
+        elif kind in _TYPE_TEXT:
+            try:
+                reason = _TYPE_TEXT[kind].format(**(err.get("ctx") or {}))
+            except (KeyError, IndexError):
+                reason = _TYPE_TEXT[kind]
+        else:
+            reason = dutch_reason(message)
+        name = field_map.get(path) or field_map.get(path.split(".")[0]) or path or GENERAL
+        errors.add(name, reason)
+    return errors
+
+
+def refusal_errors(problems: list[str], field_map: dict[str, str] | None = None) -> FormErrors:
+    """A service refusal (``field: reason`` lines) filed under the form's fields."""
+    field_map = field_map or {}
+    errors = FormErrors()
+    for line in problems:
+        path, sep, reason = line.partition(": ")
+        if not sep:
+            path, reason = GENERAL, line
+        name = field_map.get(path) or field_map.get(path.split(".")[0]) or path
+        errors.add(name, dutch_reason(reason))
+    return errors
