@@ -20,8 +20,11 @@ $(VENV)/.installed: pyproject.toml
 demo: setup
 	$(BIN)/spoormatch demo
 
+# The browser tests drive Debian's Chromium: installed here when missing (needs
+# root; elsewhere they skip and say so, unless SPOORMATCH_TEST_REQUIRE_BROWSER is set).
 test: setup
-	$(BIN)/python -m pytest
+	SPOORMATCH_TEST_CHROMIUM="$${SPOORMATCH_TEST_CHROMIUM:-$$(.ci/chromium.sh 2>/dev/null || true)}" \
+		$(BIN)/python -m pytest
 
 bench: setup
 	$(BIN)/python benchmarks/constraints.py

@@ -58,6 +58,18 @@ def _cmd_create_user(args: argparse.Namespace) -> int:
     settings = get_settings()
     db = Database(settings.database_url)
     db.migrate()
+    from service.passwords import new_password, password_problem
+    from service.store import set_login, username_for, username_problem
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+        problem = password_problem(password)
+        if problem:
+            print(f"spoormatch: user refused, nothing written:\n  password: {problem}", file=sys.stderr)
+            return 2
+        generated = False
+    else:
+        password, generated = new_password(), True
     try:
         body = UserIn(name=args.name, role=args.role, organisation_id=args.organisation)
         org = None
@@ -75,15 +87,23 @@ def _cmd_create_user(args: argparse.Namespace) -> int:
             if org is not None and tx.get(Organisation, org.id) is None:
                 tx.add(Organisation(id=org.id, name=org.name, created_at=utcnow()))
                 tx.flush()
+            username = args.username.lower() if args.username else username_for(tx.session, args.name)
+            problem = username_problem(tx.session, username)
+            if problem:
+                raise Refused(f"username: {problem}")
             user, _token, plain = create_user_row(tx.session, body, settings.token_ttl_days)
+            set_login(tx.session, user, username, password)
             user_id = user.id
     except Refused as exc:
         print("spoormatch: user refused, nothing written:", file=sys.stderr)
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return 2
-    print(f"created {args.role} {args.name!r} (user {user_id}); the token below is shown once, keep it safe:",
-          file=sys.stderr)
+    print(f"created {args.role} {args.name!r} (user {user_id}); web login: username {username!r}", file=sys.stderr)
+    if generated:
+        # Shown once, on the terminal only: it is stored as an argon2 hash.
+        print(f"password (shown once, pass it on safely): {password}", file=sys.stderr)
+    print("API token below, shown once, keep it safe:", file=sys.stderr)
     print(plain)
     return 0
 
@@ -120,8 +140,10 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if tokens is not None:
         demo.finish(app.state.ctx, tokens)
         path = demo.write_tokens(settings.state_dir, tokens)
-        print(f"demo tokens written to {path} (source it for the README's curl lines):", file=sys.stderr)
+        print(f"demo tokens and logins written to {path} (source it for the README's curl lines):", file=sys.stderr)
         print(tokens.env_lines(), file=sys.stderr, end="")
+    print(f"open http://{host}:{port}/ in a browser and log in (demo logins: {settings.state_dir / 'demo-tokens.env'})",
+          file=sys.stderr)
     # One process: the matcher lives in memory and follows this process's writes.
     uvicorn.run(app, host=host, port=port, log_level=args.log_level, workers=1)
     return 0
@@ -193,11 +215,14 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     s.set_defaults(func=_cmd_serve)
 
-    u = sub.add_parser("create-user", help="create a user and print their first token (bootstraps the first admin)")
+    u = sub.add_parser("create-user", help="create a user with a web password and an API token (bootstraps the first admin)")
     u.add_argument("--name", required=True)
     u.add_argument("--role", required=True, choices=["admin", "coach", "employer"])
     u.add_argument("--organisation", help="employer users: the organisation id (the places' employer_id)")
     u.add_argument("--organisation-name", help="create the organisation with this name if it does not exist")
+    u.add_argument("--username", help="web login name (default: made from --name, e.g. 'coach.demo')")
+    u.add_argument("--password-stdin", action="store_true",
+                   help="read the web password from the first line of stdin (default: generate one and print it once)")
     u.set_defaults(func=_cmd_create_user)
 
     mg = sub.add_parser("migrate", help="bring the database to the newest schema")

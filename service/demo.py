@@ -2,16 +2,16 @@
 
 Generated places from the library's generator (one organisation per employer
 id), the five story candidates of one demo coach with sickness dates relative to
-today, three users with fresh random tokens, and one introduction so the
+today, three users with fresh random tokens and web passwords, and one introduction so the
 employer's view has something to show. The tokens are printed and written to
-``<state_dir>/demo-tokens.env`` (mode 600): they are real tokens, not fixed
+``<state_dir>/demo-tokens.env`` (mode 600), with the web logins: they are real secrets, not fixed
 strings, so a demo left running is not open to anyone who read the README.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -25,6 +25,7 @@ from service import events, store
 from service.auth import Principal, issue_token
 from service.context import AppContext
 from service.db import Database
+from service.passwords import new_password
 from service.routes.feedback import introduce
 from service.schemas import CandidateBody, FeedbackIn
 from service.tables import CandidateRow, FeedbackRow, Organisation, PlacementRow, User, utcnow
@@ -44,14 +45,22 @@ STORY_DATES = {
 
 @dataclass
 class DemoTokens:
+    """The demo users' API tokens and web logins (username, password), all random."""
+
     admin: str
     coach: str
     employer: str = ""
     organisation_id: str = ""
+    logins: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     def env_lines(self) -> str:
-        return (f"ADMIN_TOKEN={self.admin}\nCOACH_TOKEN={self.coach}\nEMPLOYER_TOKEN={self.employer}\n"
-                f"EMPLOYER_ORG={self.organisation_id}\n")
+        lines = (f"ADMIN_TOKEN={self.admin}\nCOACH_TOKEN={self.coach}\nEMPLOYER_TOKEN={self.employer}\n"
+                 f"EMPLOYER_ORG={self.organisation_id}\n")
+        for role in ("coach", "employer", "admin"):
+            if role in self.logins:
+                username, password = self.logins[role]
+                lines += f"{role.upper()}_USERNAME={username}\n{role.upper()}_PASSWORD={password}\n"
+        return lines
 
 
 def is_empty(db: Database) -> bool:
@@ -61,11 +70,19 @@ def is_empty(db: Database) -> bool:
     return users == 0 and places == 0
 
 
-def _user(session, name: str, role: str, organisation_id: str | None, ttl_days: int) -> tuple[User, str]:
+DEMO_USERNAMES = {"admin": "beheerder", "coach": "coach", "employer": "werkgever"}
+
+
+def _user(session, name: str, role: str, organisation_id: str | None, ttl_days: int,
+          logins: dict[str, tuple[str, str]]) -> tuple[User, str]:
+    """A demo user with an API token and a web login with a random password."""
     user = User(name=name, role=role, organisation_id=organisation_id, active=True, created_at=utcnow())
     session.add(user)
     session.flush()
     _, plain = issue_token(session, user, ttl_days)
+    password = new_password()
+    store.set_login(session, user, DEMO_USERNAMES[role], password)
+    logins[role] = (DEMO_USERNAMES[role], password)
     return user, plain
 
 
@@ -99,8 +116,9 @@ def seed(db: Database, settings: Settings, n_placements: int) -> DemoTokens:
             tx.add(PlacementRow(id=p.id, organisation_id=p.employer_id, body=store.placement_json(p), kind=p.kind,
                                 status=p.status, created_at=now, updated_at=now,
                                 closed_at=None if p.status == "open" else now))
-        _, admin = _user(tx.session, "Beheerder Demo", "admin", None, settings.token_ttl_days)
-        coach_user, coach = _user(tx.session, DEMO_COACH, "coach", None, settings.token_ttl_days)
+        logins: dict[str, tuple[str, str]] = {}
+        _, admin = _user(tx.session, "Beheerder Demo", "admin", None, settings.token_ttl_days, logins)
+        coach_user, coach = _user(tx.session, DEMO_COACH, "coach", None, settings.token_ttl_days, logins)
         actor = Principal(coach_user.id, coach_user.name, "coach", None)
         for story in stories:
             body = _story_body(story, today)
@@ -110,7 +128,7 @@ def seed(db: Database, settings: Settings, n_placements: int) -> DemoTokens:
             tx.flush()
             store.record_event(tx, row.pk, actor, "candidate_created", "Kandidaat aangemaakt (demo)",
                                {"capacity": body.capacity})
-    return DemoTokens(admin=admin, coach=coach)
+    return DemoTokens(admin=admin, coach=coach, logins=logins)
 
 
 def finish(ctx: AppContext, tokens: DemoTokens) -> None:
@@ -134,7 +152,7 @@ def finish(ctx: AppContext, tokens: DemoTokens) -> None:
             org = tx.get(PlacementRow, pick[1].placement_id).organisation_id
         if org:
             _, tokens.employer = _user(tx.session, f"Werkgever Demo ({org})", "employer", org,
-                                       ctx.settings.token_ttl_days)
+                                       ctx.settings.token_ttl_days, tokens.logins)
             tokens.organisation_id = org
         if pick is None:
             return

@@ -51,5 +51,33 @@ def test_create_user_bootstraps_the_first_admin(env_database, capsys):
     db.dispose()
 
 
+def test_create_user_gives_a_web_login(env_database, capsys, monkeypatch):
+    import io
+
+    from service.passwords import verify_password
+
+    assert cli.main(["create-user", "--name", "Coach Demo", "--role", "coach"]) == 0
+    err = capsys.readouterr().err
+    assert "username 'coach.demo'" in err
+    generated = err.split("pass it on safely): ")[1].split()[0]
+    monkeypatch.setattr("sys.stdin", io.StringIO("een-eigen-wachtwoord\n"))
+    assert cli.main(["create-user", "--name", "Coach Twee", "--role", "coach", "--username", "Twee",
+                     "--password-stdin"]) == 0
+    assert "shown once" not in capsys.readouterr().err.split("API token")[0]
+    monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
+    assert cli.main(["create-user", "--name", "Coach Drie", "--role", "coach", "--password-stdin"]) == 2
+    assert "password: minstens 10 tekens" in capsys.readouterr().err
+    assert cli.main(["create-user", "--name", "X", "--role", "coach", "--username", "twee"]) == 2
+    assert "username: deze gebruikersnaam is al in gebruik" in capsys.readouterr().err
+    db = Database(env_database)
+    with db.read() as s:
+        users = {u.username: u for u in s.execute(select(User)).scalars()}
+        assert set(users) == {"coach.demo", "twee"}
+        assert verify_password(users["coach.demo"].password_hash, generated)
+        assert verify_password(users["twee"].password_hash, "een-eigen-wachtwoord")
+        assert generated not in users["coach.demo"].password_hash
+    db.dispose()
+
+
 def test_migrate(env_database):
     assert cli.main(["migrate"]) == 0
