@@ -204,9 +204,23 @@ def _count(minimum: int):
     return parse
 
 
+def _with_app_hint(library_demo):
+    """The library's demo, then where to see the same data in the web app."""
+    def run(args: argparse.Namespace) -> int:
+        code = library_demo(args)
+        if code == 0:
+            print("\nThe web app: `.venv/bin/spoormatch serve`, then open the address it prints and log in with a "
+                  "demo login from var/demo-tokens.env (COACH_USERNAME / COACH_PASSWORD, EMPLOYER_..., ADMIN_...).",
+                  file=sys.stderr)
+        return code
+    return run
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = build_library_parser()
     sub = _subcommands(parser)
+    demo_parser = sub.choices["demo"]
+    demo_parser.set_defaults(func=_with_app_hint(demo_parser.get_default("func")))
 
     s = sub.add_parser("serve", help="run the HTTP API (demo data on an empty database)")
     s.add_argument("--host", help="address to listen on (default SPOORMATCH_HOST or 127.0.0.1)")
