@@ -87,7 +87,8 @@ def end_sessions(session: Session, user_id: int) -> None:
     session.execute(delete(WebSession).where(WebSession.user_id == user_id))
 
 
-def create_user_row(session: Session, body: UserIn, ttl_days: int) -> tuple[User, Token, str]:
+def create_user_row(session: Session, body: UserIn, ttl_days: int,
+                    with_token: bool = True) -> tuple[User, Token | None, str]:
     """The user and their first token (row and plain text).
 
     Refuses an unknown organisation itself, unlike the rest of the store:
@@ -100,6 +101,9 @@ def create_user_row(session: Session, body: UserIn, ttl_days: int) -> tuple[User
     session.add(user)
     # The token refers to the user's id.
     session.flush()
+    if not with_token:
+        # A person who logs in with a password needs no token; one can be issued later.
+        return user, None, ""
     token, plain = issue_token(session, user, ttl_days)
     return user, token, plain
 
