@@ -1,0 +1,109 @@
+"""What the coach's pages share: URLs of a candidate, Dutch labels, and the API's
+feedback refusals in Dutch."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import Request
+
+from matching.ranking.explanation import item_label
+from matching.reference.fml import load_catalogue
+from service.context import AppContext
+from service.events import CODE_LABELS
+from service.web import sessions
+from service.web.forms import GENERAL, FormErrors
+
+KIND_LABELS = {"vacature": "Vacature", "detachering": "Detachering", "werkervaringsplek": "Werkervaringsplek"}
+VERDICT_LABELS = {"pass": "Past", "signal": "Let op", "adjust": "Met aanpassing", "exceed": "Past niet"}
+WHY_LABELS = {"werk": "Het werk past niet", "reistijd": "Reistijd te lang", "uren": "De uren passen niet",
+              "belasting": "Te belastend", "anders": "Anders"}
+STATUS_LABELS = {"overdue": "Te laat", "due": "Spoor 2 nu starten", "planned": "Start gepland",
+                 "too_early": "Nog te vroeg", "started": "Spoor 2 gestart", "unknown": "Geen ziektedatum"}
+# Badge class per timeline status (app.css colours: overdue red, due amber, ok green).
+STATUS_BADGES = {"overdue": "overdue", "due": "due", "planned": "ok", "too_early": "", "started": "ok",
+                 "unknown": ""}
+DECISION_LABELS = {"interested": "Werkgever heeft interesse", "rejected": "Werkgever heeft afgewezen"}
+
+
+def ctx_of(request: Request) -> AppContext:
+    return request.app.state.ctx
+
+
+def coach(request: Request) -> sessions.WebUser:
+    return sessions.require(request, "coach")
+
+
+def candidate_url(candidate_id: str, rest: str = "") -> str:
+    return f"/coach/kandidaten/{quote(candidate_id, safe='')}{rest}"
+
+
+def label(item_id: str) -> str:
+    """An item as the coach reads it: "Tillen (IV.13)"."""
+    text = item_label(item_id)
+    text = {"loon": "loon", "status": "status van de plek"}.get(text, text)
+    text = text[:1].upper() + text[1:]
+    return f"{text} ({item_id})" if item_id in load_catalogue() else text
+
+
+def place_info(ctx: AppContext, placement_id: str) -> dict[str, Any]:
+    """Title, kind and employer of a place as the engine holds it (a place since removed keeps its id)."""
+    placement = ctx.engine.placement(placement_id)
+    if placement is None:
+        return {"id": placement_id, "title": placement_id, "kind": "", "kind_label": "", "employer_id": "",
+                "hours_per_week": None}
+    return {"id": placement.id, "title": placement.title, "kind": placement.kind,
+            "kind_label": KIND_LABELS.get(placement.kind, placement.kind), "employer_id": placement.employer_id,
+            "hours_per_week": placement.hours_per_week}
+
+
+def feedback_label(code: str, why: str | None) -> str:
+    text = CODE_LABELS.get(code, code)
+    return f"{text}: {WHY_LABELS[why].lower()}" if why in WHY_LABELS else text
+
+
+# The feedback route's refusals (service/routes/feedback.py) as a coach reads them.
+_FEEDBACK_TEXT = [
+    (re.compile(r"^required with introduced"),
+     lambda m: "schrijf minstens 10 tekens voor de werkgever: waarom past deze kandidaat bij de plek"),
+    (re.compile(r"^a written motivation is required for this signalled item \(at least (\d+) characters\): (.*)$",
+                re.S),
+     lambda m: f"schrijf minstens {m.group(1)} tekens waarom dit aandachtspunt geen bezwaar is ({m.group(2)})"),
+    (re.compile(r"^not a signalled item of this place"),
+     lambda m: "geen aandachtspunt (meer) van deze plek; laad de pagina opnieuw"),
+    (re.compile(r"^the place is not open or has no free position"),
+     lambda m: "de plek is niet meer open of heeft geen vrije plaats"),
+    (re.compile(r"^the candidate is already introduced to this place"),
+     lambda m: "de kandidaat is al voorgesteld voor deze plek"),
+    (re.compile(r"^exceeds the belastbaarheid: (.*)$", re.S),
+     lambda m: f"past niet binnen de belastbaarheid: {m.group(1)}"),
+    (re.compile(r"^no place with this id"), lambda m: "deze plek bestaat niet (meer)"),
+    (re.compile(r"^required with not_relevant"), lambda m: "kies een reden"),
+    (re.compile(r"^this feedback is already undone"), lambda m: "dit is al ongedaan gemaakt"),
+]
+_FIELD_LABELS = {"motivation": "Motivatie voor de werkgever", "why": "Reden", "note": "Toelichting"}
+
+
+def feedback_errors(problems: list[str]) -> FormErrors:
+    """Refusal lines (``field: reason``) filed under the form's fields, in Dutch, each
+    naming the field or FML item it concerns."""
+    errors = FormErrors()
+    for line in problems:
+        path, sep, reason = line.partition(": ")
+        if not sep:
+            path, reason = GENERAL, line
+        for pattern, words in _FEEDBACK_TEXT:
+            m = pattern.match(reason)
+            if m:
+                reason = words(m)
+                break
+        if path.startswith("signal_motivations."):
+            name, who = path, label(path.removeprefix("signal_motivations."))
+        elif path in _FIELD_LABELS:
+            name, who = path, _FIELD_LABELS[path]
+        else:
+            name, who = GENERAL, ""
+        errors.add(name, f"{who}: {reason}" if who else reason[:1].upper() + reason[1:])
+    return errors

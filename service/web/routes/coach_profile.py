@@ -1,0 +1,85 @@
+"""Creating a candidate and editing the profile, belastbaarheid included.
+
+The form becomes a ``CandidateBody`` (:mod:`service.web.coach_profile_form`);
+saving goes through the API's ``create_candidate`` and ``_replace``, so the
+same rules hold and the dossier records the same events.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import RedirectResponse
+from starlette.concurrency import run_in_threadpool
+
+from service.errors import Refused
+from service.routes import candidates as candidate_routes
+from service.web import capacity_form, coach_profile_form, sessions
+from service.web.forms import FormErrors, refusal_errors
+from service.web.routes.coach_common import candidate_url, coach, ctx_of
+from service.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+
+
+def _page(request: Request, values: dict, errors: FormErrors, *, candidate_id: str | None, status: int = 200):
+    new = candidate_id is None
+    return render(request, "coach/profile.html", {
+        "new": new, "v": values, "errors": errors, "candidate_id": candidate_id,
+        "base": candidate_url(candidate_id) if not new else "",
+        "action": "/coach/kandidaten/nieuw" if new else candidate_url(candidate_id, "/profiel"),
+        "education_options": coach_profile_form.EDUCATION_OPTIONS, "kind_options": coach_profile_form.KIND_OPTIONS,
+        "rubrieken": capacity_form.rubrieken()}, status_code=status)
+
+
+@router.get("/coach/kandidaten/nieuw")
+def new_form(request: Request):
+    coach(request)
+    return _page(request, coach_profile_form.values_of(None), FormErrors(), candidate_id=None)
+
+
+@router.post("/coach/kandidaten/nieuw")
+async def create(request: Request):
+    user = coach(request)
+    form = await request.form()
+    sessions.check_csrf(form, user.csrf_token)
+    body, errors = coach_profile_form.parse(form, None)
+    if body is not None:
+        try:
+            await run_in_threadpool(candidate_routes.create_candidate, ctx_of(request), user.principal, Response(),
+                                    body)
+        except Refused as exc:
+            errors = refusal_errors(exc.problems, coach_profile_form.problem_fields())
+    if errors:
+        return _page(request, coach_profile_form.values_from_form(form), errors, candidate_id=None, status=422)
+    response = RedirectResponse(candidate_url(body.id), status_code=303)
+    sessions.flash(request, response, f"Kandidaat {body.id} is aangemaakt.")
+    return response
+
+
+@router.get("/coach/kandidaten/{candidate_id}/profiel")
+def edit_form(request: Request, candidate_id: str):
+    user = coach(request)
+    body = candidate_routes.read_candidate(ctx_of(request), user.principal, candidate_id)
+    return _page(request, coach_profile_form.values_of(body), FormErrors(), candidate_id=candidate_id)
+
+
+@router.post("/coach/kandidaten/{candidate_id}/profiel")
+async def save(request: Request, candidate_id: str):
+    user = coach(request)
+    form = await request.form()
+    sessions.check_csrf(form, user.csrf_token)
+    ctx = ctx_of(request)
+    before = await run_in_threadpool(candidate_routes.read_candidate, ctx, user.principal, candidate_id)
+    body, errors = coach_profile_form.parse(form, before)
+    if body is not None:
+        try:
+            await run_in_threadpool(candidate_routes._replace, ctx, user.principal, candidate_id,
+                                    body.model_dump(mode="json", exclude_none=True), None)
+        except Refused as exc:
+            errors = refusal_errors(exc.problems, coach_profile_form.problem_fields())
+    if errors:
+        values = {**coach_profile_form.values_from_form(form), "id": candidate_id}
+        return _page(request, values, errors, candidate_id=candidate_id, status=422)
+    response = RedirectResponse(candidate_url(candidate_id), status_code=303)
+    sessions.flash(request, response, "Het profiel is opgeslagen.")
+    return response
