@@ -1,5 +1,401 @@
-"""Placeholder: filled in below."""
+"""The employer's pages (Kans Creator): their places and the candidates introduced to them.
 
-from fastapi import APIRouter
+Every page calls the API's own route functions (``service.routes.placements`` and
+``service.routes.introductions``) with the logged-in employer's principal, so a
+page can never do or show what the API would refuse. What an employer sees of a
+candidate comes only through the ``Employer*`` schemas: nothing medical can
+reach these templates because no such field exists in what they are given.
+
+The demands of a place are asked as plain Dutch questions (``service.web.questions``);
+the employer never sees an FML item number.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import Counter
+from typing import Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi.responses import RedirectResponse
+from pydantic import ValidationError
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+
+from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS
+from matching.reference.geo import parse_postcode
+from service.errors import Refused
+from service.routes import introductions as intro_api
+from service.routes import placements as place_api
+from service.schemas import CloseRequest, EmployerDecision, PlacementBody
+from service.web import questions as qs
+from service.web import sessions
+from service.web.forms import FormErrors, dutch_errors, number, refusal_errors, text
+from service.web.templating import render
 
 router = APIRouter(include_in_schema=False)
+
+KIND_LABELS = {
+    "vacature": "Vacature",
+    "detachering": "Detachering (de kandidaat blijft in dienst van de eigen werkgever)",
+    "werkervaringsplek": "Werkervaringsplek",
+}
+STATUS_LABELS = {"open": "Open", "closed": "Gesloten", "filled": "Vervuld"}
+DECISION_LABELS = {None: "Nog geen reactie", "interested": "Interesse", "rejected": "Afgewezen"}
+# Form field -> the Dutch label that starts its error message.
+LABELS = {
+    "title": "Functienaam", "kind": "Soort plek", "description": "Omschrijving", "location": "Postcode of plaats",
+    "hours_per_week": "Uren per week", "hours_per_day": "Uren per dag", "evening": "Avondwerk",
+    "night": "Nachtwerk", "education_level": "Opleidingsniveau", "skills": "Vaardigheden",
+    "positions": "Aantal plaatsen", **{q.field: q.text for q in qs.QUESTIONS},
+}
+# Paths in the place's JSON (and in the API's refusals) -> the form field they came from.
+FIELD_MAP = {
+    "title": "title", "kind": "kind", "description": "description", "location": "location",
+    "postcode": "location", "place": "location", "lat": "location", "hours_per_week": "hours_per_week",
+    "hours_per_day": "hours_per_day", "evening": "evening", "night": "night", "education_level": "education_level",
+    "skills": "skills", "positions": "positions", "id": "_", "employer_id": "_", "status": "_",
+    **{f"demands.{q.item}": q.field for q in qs.QUESTIONS}, **{q.item: q.field for q in qs.QUESTIONS},
+}
+MAX_PLACES_SHOWN = 500
+
+
+def _ctx(request: Request):
+    return request.app.state.ctx
+
+
+def place_url(placement_id: str, action: str = "") -> str:
+    return f"/werkgever/plekken/{quote(placement_id, safe='')}" + (f"/{action}" if action else "")
+
+
+def intro_url(introduction_id: str) -> str:
+    return f"/werkgever/introducties/{quote(introduction_id, safe='')}"
+
+
+def _redirect(request: Request, url: str, message: str) -> RedirectResponse:
+    response = RedirectResponse(url, status_code=303)
+    sessions.flash(request, response, message)
+    return response
+
+
+def _labelled(errors: FormErrors) -> FormErrors:
+    """Each message starts with its field's Dutch label, so the summary at the top reads on its own."""
+    out = FormErrors()
+    for name, message in errors.items():
+        label = LABELS.get(name)
+        out.add(name, f"{label}: {message}" if label and not message.startswith(label) else message)
+    return out
+
+
+# -- the dashboard -------------------------------------------------------------------
+
+@router.get("/werkgever")
+def home(request: Request):
+    user = sessions.require(request, "employer")
+    ctx = _ctx(request)
+    page = place_api.list_placements(ctx, user.principal, status=None, kind=None, limit=MAX_PLACES_SHOWN, offset=0)
+    intros = intro_api.list_introductions(ctx, user.principal).items
+    active = Counter(i.placement_id for i in intros)
+    places = [{"id": p.id, "url": place_url(p.id), "title": p.title, "kind": KIND_LABELS[p.kind].split(" (")[0],
+               "status": p.status, "status_label": STATUS_LABELS[p.status], "positions": p.positions,
+               "introductions": active.get(p.id, 0)} for p in page.items]
+    return render(request, "employer/home.html", {
+        "places": places, "more": page.total - len(places),
+        "introductions": [_intro_view(i) for i in intros],
+    }, user=user)
+
+
+def _intro_view(intro) -> dict[str, Any]:
+    """An EmployerIntroduction for a template: only its own fields, plus links and Dutch labels."""
+    return {"intro": intro, "url": intro_url(intro.id), "place_url": place_url(intro.placement_id),
+            "decision_label": DECISION_LABELS[intro.decision]}
+
+
+# -- one place -----------------------------------------------------------------------
+
+@router.get("/werkgever/plekken/nieuw")
+def new_place_form(request: Request):
+    user = sessions.require(request, "employer")
+    values = {"kind": "vacature", "positions": "1", "answers": qs.answers_from_demands({})}
+    return _form_page(request, user, values, FormErrors(), None)
+
+
+@router.post("/werkgever/plekken/nieuw")
+async def new_place(request: Request):
+    user = sessions.require(request, "employer")
+    form = await request.form()
+    sessions.check_csrf(form, user.csrf_token)
+    org = user.principal.organisation_id or ""
+    # Not asked: an id the employer would have to invent. Ids are shared by all
+    # organisations, so it carries the organisation and enough randomness not to collide.
+    placement_id = f"p-{org[:100]}-{secrets.token_hex(5)}"
+    values, errors, data = _read_place_form(form, {"id": placement_id, "employer_id": org, "status": "open"}, {})
+    body = _validate(data, errors)
+    if body is not None:
+        try:
+            await run_in_threadpool(place_api.create_placement, _ctx(request), user.principal, Response(), body)
+        except Refused as exc:
+            errors = _labelled(refusal_errors(exc.problems, FIELD_MAP))
+    if errors:
+        return _form_page(request, user, values, errors, None, status=422)
+    return _redirect(request, place_url(placement_id),
+                     f"De plek '{body.title}' staat open en wordt meteen aan passende kandidaten voorgesteld.")
+
+
+@router.get("/werkgever/plekken/{placement_id}")
+def place_page(request: Request, placement_id: str):
+    user = sessions.require(request, "employer")
+    ctx = _ctx(request)
+    place = _own_place(ctx, user, placement_id)
+    intros = intro_api.placement_introductions(ctx, user.principal, placement_id).items
+    return render(request, "employer/place.html", {
+        "place": place, "kind_label": KIND_LABELS[place.kind], "status_label": STATUS_LABELS[place.status],
+        "demands": qs.demand_summary(place.demands), "other_demands": _other_demand_count(place.demands),
+        "introductions": [_intro_view(i) for i in intros],
+        "edit_url": place_url(place.id, "bewerken"), "close_url": place_url(place.id, "sluiten"),
+        "reopen_url": place_url(place.id, "heropenen"),
+    }, user=user)
+
+
+@router.get("/werkgever/plekken/{placement_id}/bewerken")
+def edit_place_form(request: Request, placement_id: str):
+    user = sessions.require(request, "employer")
+    place = _own_place(_ctx(request), user, placement_id)
+    return _form_page(request, user, _values_of(place), FormErrors(), place)
+
+
+@router.post("/werkgever/plekken/{placement_id}/bewerken")
+async def edit_place(request: Request, placement_id: str):
+    user = sessions.require(request, "employer")
+    form = await request.form()
+    sessions.check_csrf(form, user.csrf_token)
+    ctx = _ctx(request)
+    stored = await run_in_threadpool(_own_place, ctx, user, placement_id)
+    current = stored.model_dump(mode="json", exclude_none=True)
+    values, errors, data = _read_place_form(form, current, current.get("demands", {}), editing=True)
+    body = _validate(data, errors)
+    if body is not None:
+        # A merge patch of only what the form manages, applied under the API's row
+        # lock: the status, and fields the form does not show (occupation, sector,
+        # ...), stay as they are even if they changed meanwhile.
+        patch = _patch(current, body.model_dump(mode="json", exclude_none=True))
+        try:
+            await run_in_threadpool(place_api._replace, ctx, user.principal, placement_id, None, patch)
+        except Refused as exc:
+            errors = _labelled(refusal_errors(exc.problems, FIELD_MAP))
+    if errors:
+        return _form_page(request, user, values, errors, stored, status=422)
+    return _redirect(request, place_url(placement_id), f"De wijzigingen in '{body.title}' zijn opgeslagen.")
+
+
+@router.post("/werkgever/plekken/{placement_id}/sluiten")
+async def close_place(request: Request, placement_id: str):
+    user = sessions.require(request, "employer")
+    form = await request.form()
+    sessions.check_csrf(form, user.csrf_token)
+    status = text(form, "status", 20) or "closed"
+    if status not in ("closed", "filled"):
+        raise HTTPException(status_code=422)
+    closed = await run_in_threadpool(place_api.close_placement, _ctx(request), user.principal, placement_id,
+                                     CloseRequest(status=status))
+    word = "vervuld" if status == "filled" else "gesloten"
+    return _redirect(request, place_url(placement_id),
+                     f"De plek '{closed.title}' is {word} en wordt niet meer voorgesteld.")
+
+
+@router.post("/werkgever/plekken/{placement_id}/heropenen")
+async def reopen_place(request: Request, placement_id: str):
+    user = sessions.require(request, "employer")
+    form = await request.form()
+    sessions.check_csrf(form, user.csrf_token)
+    # The API reopens a place by setting its status to open (PUT/PATCH), under the row lock.
+    opened = await run_in_threadpool(place_api._replace, _ctx(request), user.principal, placement_id, None,
+                                     {"status": "open"})
+    return _redirect(request, place_url(placement_id),
+                     f"De plek '{opened.title}' staat weer open en wordt weer voorgesteld.")
+
+
+def _own_place(ctx, user: sessions.WebUser, placement_id: str) -> PlacementBody:
+    # The API's read: another organisation's place is a 404, the same as one that does not exist.
+    return place_api.read_placement(ctx, user.principal, placement_id)
+
+
+def _other_demand_count(demands: dict[str, Any]) -> int:
+    return sum(1 for item in demands if item not in qs.ASKED_ITEMS)
+
+
+def _patch(current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The merge patch that turns ``current`` into ``new`` for the fields the form manages."""
+    managed = (*FORM_FIELDS, "demands")
+    return _diff({k: v for k, v in current.items() if k in managed}, {k: v for k, v in new.items() if k in managed})
+
+
+def _diff(current: Any, new: Any) -> Any:
+    # Objects merge key by key in a merge patch, so a key that is gone must be nulled
+    # (a location that changes from postcode to place, a demand no longer given).
+    if not (isinstance(current, dict) and isinstance(new, dict)):
+        return new
+    patch = {k: _diff(current.get(k), v) for k, v in new.items() if current.get(k) != v}
+    patch.update({k: None for k in current if k not in new})
+    return patch
+
+
+FORM_FIELDS = ("kind", "title", "description", "location", "hours_per_week", "hours_per_day", "evening", "night",
+               "education_level", "skills", "positions")
+
+
+def _values_of(place: PlacementBody) -> dict[str, Any]:
+    """The form's values for a stored place."""
+    loc = place.location
+    location = loc.postcode or loc.place or (f"{loc.lat}, {loc.lon}" if loc.lat is not None else "")
+    return {
+        "title": place.title, "kind": place.kind, "description": place.description, "location": location,
+        "hours_per_week": _num(place.hours_per_week), "hours_per_day": _num(place.hours_per_day),
+        "evening": place.evening, "night": place.night, "education_level": place.education_level or "",
+        "skills": ", ".join(place.skills), "positions": str(place.positions),
+        "answers": qs.answers_from_demands(place.demands),
+    }
+
+
+def _num(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
+def _location(raw: str, current: dict[str, Any] | None) -> dict[str, Any]:
+    if current and raw == f"{current.get('lat')}, {current.get('lon')}":
+        return current  # coordinates set through the API, shown as they are and kept
+    if parse_postcode(raw) is not None:
+        return {"postcode": raw.upper()}
+    return {"place": raw}
+
+
+def _read_place_form(form: FormData, base: dict[str, Any], stored_demands: dict[str, Any], editing: bool = False):
+    """(values to show again, errors so far, the place's JSON) from the posted form.
+
+    ``base`` is the stored place (editing) or the fields a new place gets; what
+    the form does not manage is taken from it unchanged.
+    """
+    errors = FormErrors()
+    answers: dict[str, str | list[str]] = {}
+    for q in qs.QUESTIONS:
+        answers[q.key] = [v for v in form.getlist(q.field) if isinstance(v, str)] if q.multiple \
+            else text(form, q.field, 40)
+    values = {
+        "title": text(form, "title", 300), "kind": text(form, "kind", 40),
+        "description": text(form, "description", 20_000), "location": text(form, "location", 100),
+        "hours_per_week": text(form, "hours_per_week", 40), "hours_per_day": text(form, "hours_per_day", 40),
+        "evening": form.get("evening") == "ja", "night": form.get("night") == "ja",
+        "education_level": text(form, "education_level", 40), "skills": text(form, "skills", 5000),
+        "positions": text(form, "positions", 40), "answers": answers,
+    }
+    data = {k: v for k, v in base.items() if k not in FORM_FIELDS and k != "demands"}
+    data.update(kind=values["kind"], title=values["title"], description=values["description"],
+                evening=values["evening"], night=values["night"])
+    if not values["title"]:
+        errors.add("title", "Functienaam: vul dit in")
+    if values["kind"] not in PLACEMENT_KINDS:
+        errors.add("kind", "Soort plek: kies vacature, detachering of werkervaringsplek")
+    if values["location"]:
+        data["location"] = _location(values["location"], base.get("location"))
+    else:
+        errors.add("location", "Postcode of plaats: vul een postcode (zoals 6511) of een plaatsnaam in")
+    for name, top in (("hours_per_week", 60), ("hours_per_day", 12)):
+        hours = number(form, name, errors, label=LABELS[name], required=True, minimum=0.5, maximum=top)
+        if hours is not None:
+            data[name] = float(hours)
+    # A new place needs a position to be suggested at all; an edit may keep a
+    # place posted through the API with none.
+    positions = number(form, "positions", errors, label=LABELS["positions"], required=True,
+                       minimum=0 if editing else 1,
+                       maximum=10_000, whole=True)
+    if positions is not None:
+        data["positions"] = positions
+    if values["education_level"]:
+        if values["education_level"] in EDUCATION_LEVELS:
+            data["education_level"] = values["education_level"]
+        else:
+            errors.add("education_level", "Opleidingsniveau: kies een niveau uit de lijst")
+    skills = [s.strip() for s in values["skills"].split(",") if s.strip()]
+    too_long = [s for s in skills if len(s) > 100]
+    if too_long:
+        errors.add("skills", "Vaardigheden: een vaardigheid mag hoogstens 100 tekens zijn")
+    data["skills"] = list(dict.fromkeys(skills))
+    try:
+        data["demands"] = qs.merge_demands(stored_demands, answers)
+    except qs.AnswerRefused as exc:
+        for key, reason in exc.problems.items():
+            field = qs.BY_KEY[key].field if key in qs.BY_KEY else "_"
+            errors.add(field, f"{LABELS.get(field, 'Vraag')}: {reason}")
+        data["demands"] = {k: v for k, v in stored_demands.items() if k not in qs.ASKED_ITEMS}
+    return values, errors, data
+
+
+def _validate(data: dict[str, Any], errors: FormErrors) -> PlacementBody | None:
+    """The place as the API would take it, or None; every refusal lands in ``errors`` beside its field."""
+    try:
+        body = PlacementBody.model_validate(data)
+    except ValidationError as exc:
+        found = _labelled(dutch_errors(exc, FIELD_MAP))
+        for name, message in found.items():
+            # A field the form already refused keeps the form's own, clearer message.
+            if not errors.get(name):
+                errors.add(name, message)
+        return None
+    return None if errors else body
+
+
+def _form_page(request: Request, user: sessions.WebUser, values: dict[str, Any], errors: FormErrors,
+               place: PlacementBody | None, status: int = 200):
+    return render(request, "employer/place_form.html", {
+        "values": values, "errors": errors, "place": place, "groups": qs.GROUPS, "none_of_these": qs.NONE_OF_THESE,
+        "kinds": [(k, KIND_LABELS[k]) for k in PLACEMENT_KINDS],
+        "education_levels": [("", "Geen eis")] + [(e, e) for e in EDUCATION_LEVELS],
+        "action": place_url(place.id, "bewerken") if place else "/werkgever/plekken/nieuw",
+        "other_demands": _other_demand_count(place.demands) if place else 0,
+        "cancel_url": place_url(place.id) if place else "/werkgever",
+    }, status_code=status, user=user)
+
+
+# -- introductions -------------------------------------------------------------------
+
+@router.get("/werkgever/introducties/{introduction_id}")
+def introduction_page(request: Request, introduction_id: str):
+    user = sessions.require(request, "employer")
+    intro = intro_api.read_introduction(_ctx(request), user.principal, introduction_id)
+    return _intro_page(request, user, intro, {"decision": intro.decision or "", "note": intro.decision_note},
+                       FormErrors())
+
+
+@router.post("/werkgever/introducties/{introduction_id}/besluit")
+async def decide(request: Request, introduction_id: str):
+    user = sessions.require(request, "employer")
+    form = await request.form()
+    sessions.check_csrf(form, user.csrf_token)
+    ctx = _ctx(request)
+    values = {"decision": text(form, "decision", 20), "note": text(form, "note", 5000)}
+    errors = FormErrors()
+    decision = None
+    try:
+        decision = EmployerDecision(decision=values["decision"], note=values["note"])
+    except ValidationError as exc:
+        errors = dutch_errors(exc, {"decision": "decision", "note": "note"})
+        if errors.get("decision"):
+            errors.by_field["decision"] = "Reactie: kies 'Interesse' of 'Afwijzen'"
+        if errors.get("note"):
+            errors.by_field["note"] = f"Toelichting: {errors.get('note')}"
+    if decision is not None:
+        intro = await run_in_threadpool(intro_api.decide, ctx, user.principal, introduction_id, decision)
+        word = "interesse" if decision.decision == "interested" else "een afwijzing"
+        return _redirect(request, intro_url(introduction_id),
+                         f"Uw reactie ({word}) op {intro.candidate.pseudonym} is doorgegeven aan de coach.")
+    intro = await run_in_threadpool(intro_api.read_introduction, ctx, user.principal, introduction_id)
+    return _intro_page(request, user, intro, values, errors, status=422)
+
+
+def _intro_page(request: Request, user: sessions.WebUser, intro, values: dict[str, str], errors: FormErrors,
+                status: int = 200):
+    return render(request, "employer/introduction.html", {
+        "item": _intro_view(intro), "intro": intro, "values": values, "errors": errors,
+        "action": intro_url(intro.id) + "/besluit",
+    }, status_code=status, user=user)
