@@ -117,7 +117,16 @@ _PHRASES = [
     (re.compile(r"no such place|unknown place.*"), "onbekende plaats"),
     (re.compile(r"you already have a candidate with this id"), "u heeft al een kandidaat met deze code"),
     (re.compile(r"a place with this id already exists.*"), "er bestaat al een plek met deze code"),
-    (re.compile(r"hours_per_day .* more than .*|exceeds hours_per_week.*"), "meer uren per dag dan per week"),
+    (re.compile(r"hours_per_day .* more than .*|exceeds hours_per_week.*|^[\d.]+ is more than hours_per_week.*"),
+     "meer uren per dag dan per week"),
+    (re.compile(r"^[\d.]+ cannot be worked in 7 days.*"), "meer uren per week dan in zeven werkdagen passen"),
+    (re.compile(r"^an organisation with this id already exists"), "er bestaat al een organisatie met deze code"),
+    (re.compile(r"^no organisation with this id"), "onbekende organisatie"),
+    (re.compile(r"^required for an employer user"), "kies de organisatie van deze werkgever"),
+    (re.compile(r"^only employer users belong to an organisation"),
+     "alleen een werkgever hoort bij een organisatie; kies 'geen'"),
+    (re.compile(r"^the last active admin cannot be deactivated"),
+     "de laatste actieve beheerder kan niet worden gedeactiveerd"),
 ]
 
 

@@ -5,6 +5,8 @@ patched), on the service's demo data."""
 from __future__ import annotations
 
 import json
+import re
+from html import escape as html_escape
 
 import pytest
 from fastapi.testclient import TestClient
@@ -89,3 +91,17 @@ def test_cli_live_api_and_nightly_run_give_the_same_list(demo_world, tmp_path):
             assert a["explanation"] == b["explanation"] == c["explanation"], cid
         compared += bool(lv)
     assert compared >= 3
+
+    # The web app, logged in with the demo login written beside the tokens, shows the same list.
+    env = dict(line.split("=", 1) for line in
+               demo.write_tokens(settings.state_dir, tokens).read_text(encoding="utf-8").splitlines())
+    page = client.get("/login")
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page.text).group(1)
+    assert client.post("/login", data={"username": env["COACH_USERNAME"], "password": env["COACH_PASSWORD"],
+                                       "csrf_token": csrf}, follow_redirects=False).status_code == 303
+    for cid in ids:
+        html = client.get(f"/coach/kandidaten/{cid}/suggesties", headers={"X-Partial": "1"}).text
+        shown = re.findall(r'id="plek-([^"]+)"', html)
+        assert shown == [s["placement_id"] for s in live[cid]["suggestions"]], cid
+        for s in live[cid]["suggestions"]:
+            assert html_escape(s["explanation"]) in html, cid

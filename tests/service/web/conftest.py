@@ -10,7 +10,6 @@ from fastapi.testclient import TestClient
 
 from service.store import set_login
 from service.tables import User
-from tests.service.conftest import build_world
 
 PASSWORD = "correct-horse-battery"
 USERNAMES = {"admin": "beheer", "coach": "anna", "coach2": "bram", "employer": "hr.e1", "employer2": "hr.e2"}
