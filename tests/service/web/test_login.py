@@ -77,3 +77,18 @@ def test_the_api_docs_load_their_scripts_from_this_server(web):
         assert "/static/api-docs/" in page
     assert client.get("/static/api-docs/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static/api-docs/redoc.standalone.js").status_code == 200
+
+
+def test_an_expired_session_sends_the_user_back_to_login(web):
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from service.tables import WebSession, utcnow
+
+    client = web.client("coach")
+    assert client.get("/coach").status_code == 200
+    with web.world.db.write() as tx:
+        tx.execute(update(WebSession).values(expires_at=utcnow() - timedelta(minutes=1)))
+    answer = client.get("/coach", follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/login?next=/coach"
