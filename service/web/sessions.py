@@ -120,6 +120,15 @@ def require(request: Request, *roles: str) -> WebUser:
     return user
 
 
+async def submitted(request: Request, *roles: str) -> tuple[WebUser, FormData]:
+    """The user and the posted form of a state-changing request, its CSRF token checked
+    before anything else happens."""
+    user = require(request, *roles)
+    form = await request.form()
+    check_csrf(form, user.csrf_token)
+    return user, form
+
+
 def check_csrf(form: FormData, expected: str) -> None:
     given = form.get("csrf_token")
     if not isinstance(given, str) or not expected or not hmac.compare_digest(given, expected):

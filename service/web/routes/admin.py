@@ -150,9 +150,7 @@ def overview(request: Request):
 
 @router.post("/beheer/organisaties")
 async def add_organisation(request: Request):
-    user = sessions.require(request, "admin")
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "admin")
     values = {"org_id": text(form, "org_id", 200), "org_name": text(form, "org_name", 300)}
     field_map = {"id": "org_id", "name": "org_name"}
     try:
@@ -209,9 +207,7 @@ def _create_user(ctx, values: dict[str, str], password: str | None, errors: Form
 
 @router.post("/beheer/gebruikers")
 async def add_user(request: Request):
-    admin = sessions.require(request, "admin")
-    form = await request.form()
-    sessions.check_csrf(form, admin.csrf_token)
+    admin, form = await sessions.submitted(request, "admin")
     values = {"name": text(form, "name", 300), "username": text(form, "username", 100).lower(),
               "role": text(form, "role", 20), "organisation_id": text(form, "organisation_id", 200),
               "password_mode": text(form, "password_mode", 20)}
@@ -271,9 +267,7 @@ def user_page(request: Request, user_id: DbInt):
 
 @router.post("/beheer/gebruikers/{user_id}/naam")
 async def rename_user(request: Request, user_id: DbInt):
-    admin = sessions.require(request, "admin")
-    form = await request.form()
-    sessions.check_csrf(form, admin.csrf_token)
+    admin, form = await sessions.submitted(request, "admin")
     values = {"name": text(form, "name", 300)}
     try:
         body = UserUpdate(name=values["name"])
@@ -287,9 +281,7 @@ async def rename_user(request: Request, user_id: DbInt):
 
 @router.post("/beheer/gebruikers/{user_id}/actief")
 async def set_active(request: Request, user_id: DbInt):
-    admin = sessions.require(request, "admin")
-    form = await request.form()
-    sessions.check_csrf(form, admin.csrf_token)
+    admin, form = await sessions.submitted(request, "admin")
     active = text(form, "active", 5) == "1"
     try:
         out = await run_in_threadpool(api.update_user, _ctx(request), admin.principal, user_id,
@@ -319,9 +311,7 @@ def _set_login(ctx, user_id: int, username: str, password: str | None, errors: F
 
 @router.post("/beheer/gebruikers/{user_id}/inlog")
 async def set_login(request: Request, user_id: DbInt):
-    admin = sessions.require(request, "admin")
-    form = await request.form()
-    sessions.check_csrf(form, admin.csrf_token)
+    admin, form = await sessions.submitted(request, "admin")
     values = {"username": text(form, "username", 100).lower(), "password_mode": text(form, "password_mode", 20)}
     errors = FormErrors()
     mode, password = _password_choice(form, errors, (GENERATE, TYPED, KEEP))
@@ -345,9 +335,7 @@ async def set_login(request: Request, user_id: DbInt):
 
 @router.post("/beheer/gebruikers/{user_id}/tokens")
 async def add_token(request: Request, user_id: DbInt):
-    admin = sessions.require(request, "admin")
-    form = await request.form()
-    sessions.check_csrf(form, admin.csrf_token)
+    admin, form = await sessions.submitted(request, "admin")
     issued = await run_in_threadpool(api.add_token, _ctx(request), admin.principal, user_id)
     log.info("admin %s issued token %s for user %s", admin.principal.user_id, issued.token_id, user_id)
     _shown_once(request).put(_once_key(request, user_id), {"kind": "token", "value": issued.token,
@@ -366,9 +354,7 @@ def _revoke(ctx, admin, user_id: int, token_id: int) -> bool:
 
 @router.post("/beheer/gebruikers/{user_id}/tokens/{token_id}/intrekken")
 async def revoke_token(request: Request, user_id: DbInt, token_id: DbInt):
-    admin = sessions.require(request, "admin")
-    form = await request.form()
-    sessions.check_csrf(form, admin.csrf_token)
+    admin, form = await sessions.submitted(request, "admin")
     if not await run_in_threadpool(_revoke, _ctx(request), admin.principal, user_id, token_id):
         errors = FormErrors()
         errors.add(GENERAL, "Dit token hoort niet bij deze gebruiker; er is niets ingetrokken.")

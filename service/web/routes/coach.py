@@ -168,9 +168,7 @@ def erase_form(request: Request, candidate_id: str):
 
 @router.post("/coach/kandidaten/{candidate_id}/wissen")
 async def erase(request: Request, candidate_id: str):
-    user = coach(request)
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "coach")
     ctx = ctx_of(request)
     await run_in_threadpool(candidate_routes.read_candidate, ctx, user.principal, candidate_id)
     typed = text(form, "typed_id", 200)

@@ -54,9 +54,7 @@ def _set_aside_page(request: Request, candidate_id: str, placement_id: str, valu
 
 @router.post("/coach/kandidaten/{candidate_id}/terzijde")
 async def set_aside(request: Request, candidate_id: str):
-    user = coach(request)
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "coach")
     ctx = ctx_of(request)
     placement_id = text(form, "placement_id", 200)
     values = {"why": text(form, "why", 40), "note": text(form, "note", 5000)}
@@ -82,9 +80,7 @@ async def set_aside(request: Request, candidate_id: str):
 
 @router.post("/coach/kandidaten/{candidate_id}/terugkoppeling/{feedback_id}/ongedaan")
 async def undo(request: Request, candidate_id: str, feedback_id: str):
-    user = coach(request)
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "coach")
     if not feedback_id.isdigit() or not 1 <= int(feedback_id) <= MAX_DB_INT:
         raise HTTPException(status_code=404)
     ctx = ctx_of(request)
@@ -127,9 +123,7 @@ def introduce_form(request: Request, candidate_id: str, placement_id: str):
 
 @router.post("/coach/kandidaten/{candidate_id}/voorstellen/{placement_id}")
 async def introduce(request: Request, candidate_id: str, placement_id: str):
-    user = coach(request)
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "coach")
     ctx = ctx_of(request)
     # Read long, so the model refuses what is too long instead of the form cutting it silently.
     values = {key: text(form, key, 20_000) for key in form.keys()

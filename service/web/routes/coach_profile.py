@@ -39,9 +39,7 @@ def new_form(request: Request):
 
 @router.post("/coach/kandidaten/nieuw")
 async def create(request: Request):
-    user = coach(request)
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "coach")
     body, errors = coach_profile_form.parse(form, None)
     if body is not None:
         try:
@@ -65,9 +63,7 @@ def edit_form(request: Request, candidate_id: str):
 
 @router.post("/coach/kandidaten/{candidate_id}/profiel")
 async def save(request: Request, candidate_id: str):
-    user = coach(request)
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "coach")
     ctx = ctx_of(request)
     before = await run_in_threadpool(candidate_routes.read_candidate, ctx, user.principal, candidate_id)
     body, errors = coach_profile_form.parse(form, before)

@@ -99,7 +99,9 @@ def home(request: Request):
     active = Counter(i.placement_id for i in intros)
     places = [{"id": p.id, "url": place_url(p.id), "title": p.title, "kind": KIND_LABELS[p.kind].split(" (")[0],
                "status": p.status, "status_label": STATUS_LABELS[p.status], "positions": p.positions,
-               "introductions": active.get(p.id, 0)} for p in page.items]
+               "introductions": active.get(p.id, 0), "hours": p.hours_per_week,
+               # Two places with one title are told apart by where they are.
+               "where": p.location.postcode or p.location.place or "-"} for p in page.items]
     return render(request, "employer/home.html", {
         "places": places, "more": page.total - len(places),
         "introductions": [_intro_view(i) for i in intros],
@@ -123,9 +125,7 @@ def new_place_form(request: Request):
 
 @router.post("/werkgever/plekken/nieuw")
 async def new_place(request: Request):
-    user = sessions.require(request, "employer")
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "employer")
     org = user.principal.organisation_id or ""
     # Not asked: an id the employer would have to invent. Ids are shared by all
     # organisations, so it carries the organisation and enough randomness not to collide.
@@ -167,9 +167,7 @@ def edit_place_form(request: Request, placement_id: str):
 
 @router.post("/werkgever/plekken/{placement_id}/bewerken")
 async def edit_place(request: Request, placement_id: str):
-    user = sessions.require(request, "employer")
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "employer")
     ctx = _ctx(request)
     stored = await run_in_threadpool(_own_place, ctx, user, placement_id)
     current = stored.model_dump(mode="json", exclude_none=True)
@@ -191,9 +189,7 @@ async def edit_place(request: Request, placement_id: str):
 
 @router.post("/werkgever/plekken/{placement_id}/sluiten")
 async def close_place(request: Request, placement_id: str):
-    user = sessions.require(request, "employer")
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "employer")
     status = text(form, "status", 20) or "closed"
     if status not in ("closed", "filled"):
         raise HTTPException(status_code=422)
@@ -206,9 +202,7 @@ async def close_place(request: Request, placement_id: str):
 
 @router.post("/werkgever/plekken/{placement_id}/heropenen")
 async def reopen_place(request: Request, placement_id: str):
-    user = sessions.require(request, "employer")
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "employer")
     # The API reopens a place by setting its status to open (PUT/PATCH), under the row lock.
     opened = await run_in_threadpool(place_api._replace, _ctx(request), user.principal, placement_id, None,
                                      {"status": "open"})
@@ -369,9 +363,7 @@ def introduction_page(request: Request, introduction_id: str):
 
 @router.post("/werkgever/introducties/{introduction_id}/besluit")
 async def decide(request: Request, introduction_id: str):
-    user = sessions.require(request, "employer")
-    form = await request.form()
-    sessions.check_csrf(form, user.csrf_token)
+    user, form = await sessions.submitted(request, "employer")
     ctx = _ctx(request)
     values = {"decision": text(form, "decision", 20), "note": text(form, "note", 5000)}
     errors = FormErrors()
