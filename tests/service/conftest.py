@@ -33,6 +33,21 @@ def postgres_schema_url(base: str, schema: str) -> str:
     return url.render_as_string(hide_password=False)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def cheap_password_hashes():
+    """argon2 at its cheapest for the tests: the service's real cost (about 0.2 s a
+    hash, on purpose) would make every test that sets a password slow. Checks read
+    the cost from the stored hash, so both sides stay consistent."""
+    from argon2 import PasswordHasher
+
+    from service import passwords
+
+    real = passwords._hasher
+    passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    yield
+    passwords._hasher = real
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request, tmp_path: Path):
     if request.param == "sqlite":
