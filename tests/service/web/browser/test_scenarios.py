@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tests.service.web.browser.conftest import log_in, screenshot
+from tests.service.web.browser.conftest import PASSWORD, log_in, screenshot
 
 PLACE_TITLE = "Administratief medewerker debiteuren"
 # Nothing of this may ever reach the employer's pages.
@@ -101,11 +101,34 @@ def test_employer_posts_a_place_that_a_coach_finds_and_introduces(browser, site,
     page.get_by_text(re.compile("[Ii]nteresse|[Uu]itgenodigd")).first.wait_for()
 
 
-def test_a_phone_sized_screen_shows_the_start_page_without_sideways_scrolling(browser, site):
+def test_a_phone_sized_screen_needs_no_sideways_scrolling(browser, site):
     context = browser.new_context(base_url=site.url, viewport={"width": 375, "height": 800})
     page = context.new_page()
+    page.set_default_timeout(15_000)
+    widths = {}
     log_in(page, "coach")
     page.wait_for_url("**/coach")
-    width = page.evaluate("document.documentElement.scrollWidth")
+    widths["/coach"] = page.evaluate("document.documentElement.scrollWidth")
+    page.goto("/coach/kandidaten/c-story-5")
+    _suggestions_loaded(page)
+    widths["candidate"] = page.evaluate("document.documentElement.scrollWidth")
+    page.goto("/coach/kandidaten/c-story-5/profiel")
+    widths["profile"] = page.evaluate("document.documentElement.scrollWidth")
     context.close()
-    assert width <= 380
+    assert all(w <= 380 for w in widths.values()), widths
+
+
+def test_the_keyboard_reaches_the_login_form_and_submits_it(page):
+    page.goto("/login")
+    # The username field has the focus on arrival.
+    assert page.evaluate("document.activeElement.id") == "username"
+    page.keyboard.type("coach")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/coach")
+    # From the top of a page, the first Tab offers to skip to the content.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Naar de inhoud"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
