@@ -17,13 +17,12 @@ from starlette.datastructures import FormData
 from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS
 from service.schemas import CandidateBody
 from service.web import capacity_form
-from service.web.forms import FormErrors, dutch_errors, number, text, texts
+from service.web.forms import KIND_LABELS, FormErrors, dutch_errors, number, text, texts
 
 # Empty experience rows offered below the filled ones.
 SPARE_EXPERIENCE_ROWS = 2
 MAX_EXPERIENCE_ROWS = 20
 EDUCATION_OPTIONS = [("", "– kies –")] + [(level, level) for level in EDUCATION_LEVELS]
-KIND_LABELS = {"vacature": "Vacature", "detachering": "Detachering", "werkervaringsplek": "Werkervaringsplek"}
 KIND_OPTIONS = [(k, KIND_LABELS[k]) for k in PLACEMENT_KINDS]
 DATE_FIELDS = ("sick_since", "first_year_evaluation", "spoor2_started")
 IDENTITY_FIELDS = ("id", "max_travel_km", "education.level", "education.field", "skills", "wishes.kinds",

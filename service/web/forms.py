@@ -17,6 +17,8 @@ from pydantic import ValidationError
 from starlette.datastructures import FormData
 
 GENERAL = "_"
+# The contract's kinds of place as every page names them.
+KIND_LABELS = {"vacature": "Vacature", "detachering": "Detachering", "werkervaringsplek": "Werkervaringsplek"}
 
 
 @dataclass
@@ -107,7 +109,23 @@ _TYPE_TEXT = {
 }
 
 # Reasons the library and the service give in English, as the forms meet them.
+# A replacement with a group reference keeps that part of the reason.
 _PHRASES = [
+    # The feedback route's (service/routes/feedback.py), anchored: their reasons quote item verdicts.
+    (re.compile(r"^required with introduced.*", re.S),
+     "schrijf minstens 10 tekens voor de werkgever: waarom past deze kandidaat bij de plek"),
+    (re.compile(r"^a written motivation is required for this signalled item \(at least (\d+) characters\): (.*)$",
+                re.S), r"schrijf minstens \1 tekens waarom dit aandachtspunt geen bezwaar is (\2)"),
+    (re.compile(r"^not a signalled item of this place"),
+     "geen aandachtspunt (meer) van deze plek; laad de pagina opnieuw"),
+    (re.compile(r"^the place is not open or has no free position"),
+     "de plek is niet meer open of heeft geen vrije plaats"),
+    (re.compile(r"^the candidate is already introduced to this place"),
+     "de kandidaat is al voorgesteld voor deze plek"),
+    (re.compile(r"^exceeds the belastbaarheid: (.*)$", re.S), r"past niet binnen de belastbaarheid: \1"),
+    (re.compile(r"^no place with this id"), "deze plek bestaat niet (meer)"),
+    (re.compile(r"^required with not_relevant"), "kies een reden"),
+    (re.compile(r"^this feedback is already undone"), "dit is al ongedaan gemaakt"),
     (re.compile(r"lies in the future"), "ligt in de toekomst"),
     (re.compile(r"is before sick_since.*"), "ligt vóór de eerste ziektedag"),
     (re.compile(r"is outside (\S+)\.\.(\S+)"), r"ligt buiten \1 tot \2"),

@@ -12,11 +12,10 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from service.timeline import dutch_date as timeline_date
 from service.web import sessions
 
 TEMPLATES = Path(__file__).with_name("templates")
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
 
 templates = Jinja2Templates(directory=str(TEMPLATES))
 
@@ -26,10 +25,10 @@ def dutch_date(value: date | datetime | str | None) -> str:
         return "-"
     if isinstance(value, str):
         value = datetime.fromisoformat(value.replace("Z", "+00:00")) if "T" in value else date.fromisoformat(value)
-    text = f"{value.day} {MONTHS[value.month - 1]} {value.year}"
     if isinstance(value, datetime):
-        text += f", {value.astimezone():%H:%M}"
-    return text
+        local = value.astimezone()
+        return f"{timeline_date(local.date())}, {local:%H:%M}"
+    return timeline_date(value)
 
 
 def number(value: float | None, digits: int = 1) -> str:

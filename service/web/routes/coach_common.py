@@ -3,7 +3,6 @@ feedback refusals in Dutch."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from urllib.parse import quote
 
@@ -14,9 +13,8 @@ from matching.reference.fml import load_catalogue
 from service.context import AppContext
 from service.events import CODE_LABELS
 from service.web import sessions
-from service.web.forms import GENERAL, FormErrors
+from service.web.forms import GENERAL, KIND_LABELS, FormErrors, dutch_reason
 
-KIND_LABELS = {"vacature": "Vacature", "detachering": "Detachering", "werkervaringsplek": "Werkervaringsplek"}
 VERDICT_LABELS = {"pass": "Past", "signal": "Let op", "adjust": "Met aanpassing", "exceed": "Past niet"}
 WHY_LABELS = {"werk": "Het werk past niet", "reistijd": "Reistijd te lang", "uren": "De uren passen niet",
               "belasting": "Te belastend", "anders": "Anders"}
@@ -64,25 +62,6 @@ def feedback_label(code: str, why: str | None) -> str:
     return f"{text}: {WHY_LABELS[why].lower()}" if why in WHY_LABELS else text
 
 
-# The feedback route's refusals (service/routes/feedback.py) as a coach reads them.
-_FEEDBACK_TEXT = [
-    (re.compile(r"^required with introduced"),
-     lambda m: "schrijf minstens 10 tekens voor de werkgever: waarom past deze kandidaat bij de plek"),
-    (re.compile(r"^a written motivation is required for this signalled item \(at least (\d+) characters\): (.*)$",
-                re.S),
-     lambda m: f"schrijf minstens {m.group(1)} tekens waarom dit aandachtspunt geen bezwaar is ({m.group(2)})"),
-    (re.compile(r"^not a signalled item of this place"),
-     lambda m: "geen aandachtspunt (meer) van deze plek; laad de pagina opnieuw"),
-    (re.compile(r"^the place is not open or has no free position"),
-     lambda m: "de plek is niet meer open of heeft geen vrije plaats"),
-    (re.compile(r"^the candidate is already introduced to this place"),
-     lambda m: "de kandidaat is al voorgesteld voor deze plek"),
-    (re.compile(r"^exceeds the belastbaarheid: (.*)$", re.S),
-     lambda m: f"past niet binnen de belastbaarheid: {m.group(1)}"),
-    (re.compile(r"^no place with this id"), lambda m: "deze plek bestaat niet (meer)"),
-    (re.compile(r"^required with not_relevant"), lambda m: "kies een reden"),
-    (re.compile(r"^this feedback is already undone"), lambda m: "dit is al ongedaan gemaakt"),
-]
 _FIELD_LABELS = {"motivation": "Motivatie voor de werkgever", "why": "Reden", "note": "Toelichting"}
 
 
@@ -94,11 +73,7 @@ def feedback_errors(problems: list[str]) -> FormErrors:
         path, sep, reason = line.partition(": ")
         if not sep:
             path, reason = GENERAL, line
-        for pattern, words in _FEEDBACK_TEXT:
-            m = pattern.match(reason)
-            if m:
-                reason = words(m)
-                break
+        reason = dutch_reason(reason)
         if path.startswith("signal_motivations."):
             name, who = path, label(path.removeprefix("signal_motivations."))
         elif path in _FIELD_LABELS:

@@ -31,16 +31,14 @@ from service.routes import placements as place_api
 from service.schemas import CloseRequest, EmployerDecision, PlacementBody
 from service.web import questions as qs
 from service.web import sessions
-from service.web.forms import FormErrors, dutch_errors, number, refusal_errors, text
+from service.web.forms import KIND_LABELS, FormErrors, dutch_errors, number, refusal_errors, text
 from service.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 
-KIND_LABELS = {
-    "vacature": "Vacature",
-    "detachering": "Detachering (de kandidaat blijft in dienst van de eigen werkgever)",
-    "werkervaringsplek": "Werkervaringsplek",
-}
+# An employer may not know what detachering means for the candidate.
+KIND_CHOICES = {**KIND_LABELS,
+                "detachering": KIND_LABELS["detachering"] + " (de kandidaat blijft in dienst van de eigen werkgever)"}
 STATUS_LABELS = {"open": "Open", "closed": "Gesloten", "filled": "Vervuld"}
 DECISION_LABELS = {None: "Nog geen reactie", "interested": "Interesse", "rejected": "Afgewezen"}
 # Form field -> the Dutch label that starts its error message.
@@ -97,7 +95,7 @@ def home(request: Request):
     page = place_api.list_placements(ctx, user.principal, status=None, kind=None, limit=MAX_PLACES_SHOWN, offset=0)
     intros = intro_api.list_introductions(ctx, user.principal).items
     active = Counter(i.placement_id for i in intros)
-    places = [{"id": p.id, "url": place_url(p.id), "title": p.title, "kind": KIND_LABELS[p.kind].split(" (")[0],
+    places = [{"id": p.id, "url": place_url(p.id), "title": p.title, "kind": KIND_LABELS[p.kind],
                "status": p.status, "status_label": STATUS_LABELS[p.status], "positions": p.positions,
                "introductions": active.get(p.id, 0), "hours": p.hours_per_week,
                # Two places with one title are told apart by where they are.
@@ -150,7 +148,7 @@ def place_page(request: Request, placement_id: str):
     place = _own_place(ctx, user, placement_id)
     intros = intro_api.placement_introductions(ctx, user.principal, placement_id).items
     return render(request, "employer/place.html", {
-        "place": place, "kind_label": KIND_LABELS[place.kind], "status_label": STATUS_LABELS[place.status],
+        "place": place, "kind_label": KIND_CHOICES[place.kind], "status_label": STATUS_LABELS[place.status],
         "demands": qs.demand_summary(place.demands), "other_demands": _other_demand_count(place.demands),
         "introductions": [_intro_view(i) for i in intros],
         "edit_url": place_url(place.id, "bewerken"), "close_url": place_url(place.id, "sluiten"),
@@ -343,7 +341,7 @@ def _form_page(request: Request, user: sessions.WebUser, values: dict[str, Any],
                place: PlacementBody | None, status: int = 200):
     return render(request, "employer/place_form.html", {
         "values": values, "errors": errors, "place": place, "groups": qs.GROUPS, "none_of_these": qs.NONE_OF_THESE,
-        "kinds": [(k, KIND_LABELS[k]) for k in PLACEMENT_KINDS],
+        "kinds": [(k, KIND_CHOICES[k]) for k in PLACEMENT_KINDS],
         "education_levels": [("", "Geen eis")] + [(e, e) for e in EDUCATION_LEVELS],
         "action": place_url(place.id, "bewerken") if place else "/werkgever/plekken/nieuw",
         "other_demands": _other_demand_count(place.demands) if place else 0,
