@@ -10,19 +10,13 @@ see the first one's writes in its matcher.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
-from matching.constraints.engine import (
-    EXCEED,
-    SIGNAL,
-    PlacementTable,
-    Profile,
-    evaluate,
-    explain_row,
-)
+from matching.constraints.engine import EXCEED, SIGNAL, PlacementTable, Profile, evaluate
+from matching.constraints.reasons import conditions_of, explain_row
 from matching.live.matcher import Matcher
-from matching.contract.models import Candidate, CandidateSuggestions, ItemVerdict, Placement
+from matching.contract.models import Candidate, CandidateSuggestions, Condition, ItemVerdict, Placement
 from matching.ranking import Ranker, build_ranker
 from matching.settings import Settings
 
@@ -36,6 +30,8 @@ class PairCheck:
     feasible: bool
     signals: list[ItemVerdict]
     exceeded: list[ItemVerdict]
+    # What makes an adjusted place fit (contract v1.1); agreed on with the introduction.
+    conditions: list[Condition] = field(default_factory=list)
 
 
 class Engine:
@@ -90,10 +86,12 @@ class Engine:
         kinds: Sequence[str] | None = None,
         explain_excluded: int = 0,
         hidden: frozenset[str] = frozenset(),
+        spoor: int | None = None,
+        verdicts: Sequence[str] | None = None,
     ) -> CandidateSuggestions:
         """The library's suggestions, without the places the coach set aside (``hidden``)."""
         return self.matcher.suggest(candidate, top=top, kinds=kinds or None, explain_excluded=explain_excluded,
-                                    exclude=sorted(hidden))
+                                    exclude=sorted(hidden), spoor=spoor, verdicts=verdicts or None)
 
     def check(self, candidate: Candidate, placement: Placement) -> PairCheck:
         """The constraint verdicts of one pair, for an introduction."""
@@ -103,7 +101,8 @@ class Engine:
         ev = evaluate(table, profile, self.settings)
         signals = explain_row(ev, 0, candidate, placement, profile.max_travel_km, only=(SIGNAL,))
         exceeded = explain_row(ev, 0, candidate, placement, profile.max_travel_km, only=(EXCEED,))
-        return PairCheck(feasible=bool(ev.feasible[0]), signals=signals, exceeded=exceeded)
+        return PairCheck(feasible=bool(ev.feasible[0]), signals=signals, exceeded=exceeded,
+                         conditions=conditions_of(ev, 0, candidate, placement))
 
     def best_experience(self, candidate: Candidate, placement: Placement) -> tuple[int, float] | None:
         """Index and fit of the experience closest to the place, as the ranker sees it."""

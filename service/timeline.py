@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from matching.constraints.reasons import dutch_date
 from service.schemas import Timeline, TimelineWarning
 
 SPOOR2_FIRST_WEEK = 8
@@ -19,12 +20,6 @@ WEEKS_AFTER_EVALUATION = 6
 URGENT_WITHIN = timedelta(weeks=4)
 WAITING_PERIOD_WEEKS = 104
 
-_MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-           "oktober", "november", "december")
-
-
-def dutch_date(d: date) -> str:
-    return f"{d.day} {_MONTHS[d.month - 1]} {d.year}"
 
 
 def week_of_sickness(sick_since: date, on: date) -> int:

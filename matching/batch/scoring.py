@@ -8,13 +8,15 @@ ones, so a place scores the same here, in a merge and in the live list.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
 from matching.batch.pools import BatchParams, CandidatePool
 from matching.batch.snapshot import PlaceSnapshot, _box
-from matching.constraints.engine import SIGNAL, PlacementTable, Profile, evaluate, explain_row
+from matching.constraints.engine import PlacementTable, Profile, evaluate
+from matching.constraints.table import ITEM_ARRAYS
+from matching.constraints.reasons import suggestion_items
 from matching.contract.models import Candidate, Suggestion
 from matching.ranking import CandidateView, Ranker
 from matching.settings import Settings
@@ -44,22 +46,26 @@ def _region_table(table: PlacementTable, rows: np.ndarray, profile: Profile) -> 
     which a candidate limits a few: the other columns stay zero-filled (never
     read), and the id column is not copied at all.
     """
-    def gather(matrix: np.ndarray, used: Iterable[int]) -> np.ndarray:
-        used = sorted(set(used))
+    used = {
+        "ord": sorted({j for j, _ in profile.ord_levels}),
+        "cond": sorted({j for j, _ in profile.cond_required}),
+        "cat": sorted({j for j, _ in profile.cat_limited}),
+        "bin": sorted(set(profile.bin_limited)),
+    }
+
+    def gather(matrix: np.ndarray, cols: list[int]) -> np.ndarray:
         out = np.zeros((len(rows), matrix.shape[1]), dtype=matrix.dtype)
-        if used:
-            out[:, used] = matrix[np.ix_(rows, used)]
+        if cols:
+            out[:, cols] = matrix[np.ix_(rows, cols)]
         return out
 
-    return PlacementTable(
-        columns=table.columns, ids=rows,
-        ord_demand=gather(table.ord_demand, (j for j, _ in profile.ord_levels)),
-        cond_stated=gather(table.cond_stated, (j for j, _ in profile.cond_required)),
-        cond_met=gather(table.cond_met, (j for j, _ in profile.cond_required)),
-        cat_present=gather(table.cat_present, (j for j, _ in profile.cat_limited)),
-        bin_present=gather(table.bin_present, profile.bin_limited),
-        **{name: getattr(table, name)[rows] for name in ("hours_per_day", "hours_per_week", "evening", "night",
-                                                         "lat", "lon", "available")})
+    fields = {}
+    for name in PlacementTable.__dataclass_fields__:
+        if name in ("columns", "ids"):
+            continue
+        kind = ITEM_ARRAYS.get(name)
+        fields[name] = gather(getattr(table, name), used[kind]) if kind else getattr(table, name)[rows]
+    return PlacementTable(columns=table.columns, ids=rows, **fields)
 
 
 def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings,
@@ -164,11 +170,11 @@ def _render(snap, prep, f, short, picked, scores, components, ranker: Ranker) ->
     for rank, (k, row) in enumerate(zip(picked, rows), start=1):
         placement = snap.placement_for_text(row)
         local = int(f.local[short[k]])
-        items = explain_row(f.ev, local, prep.candidate, placement, prep.profile.max_travel_km, only=(SIGNAL,))
+        items, conditions = suggestion_items(f.ev, local, prep.candidate, placement, prep.profile.max_travel_km)
         out.append(ranker.suggestion(prep.view, placement, rank, scores[k],
                                      {name: values[k] for name, values in components.items()}, items,
                                      f.ev.distance_km[local], None if fit is None else fit.column(rank - 1),
-                                     ranker.central_aspects(prep.view, snap.features, int(row))))
+                                     ranker.central_aspects(prep.view, snap.features, int(row)), conditions))
     return out
 
 

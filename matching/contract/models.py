@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from datetime import date
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -33,7 +34,9 @@ EDUCATION_RANK = {
     "basisonderwijs": 0, "vmbo": 1, "mbo-1": 1, "mbo-2": 2, "mbo-3": 3, "havo": 3,
     "mbo-4": 4, "vwo": 4, "hbo": 5, "wo": 6,
 }
-_SUBFIELD = re.compile(r"^([A-Za-z]+\.\d+|[A-Za-z_]\w*): (.*)$", re.S)
+# "IV.13: ...", "hours_per_day: ..." or, from a validator of the whole object,
+# "adjustments.IV.13: ...": the sub-field a message is about.
+_SUBFIELD = re.compile(r"^((?:[A-Za-z_]\w*\.)?(?:[A-Za-z]+\.\d+|[A-Za-z_]\w*)): (.*)$", re.S)
 PLACEMENT_KINDS = ("vacature", "detachering", "werkervaringsplek")
 PLACEMENT_STATUSES = ("open", "closed", "filled")
 
@@ -43,6 +46,13 @@ EducationLevel = Literal[
 PlacementKind = Literal["vacature", "detachering", "werkervaringsplek"]
 PlacementStatus = Literal["open", "closed", "filled"]
 Verdict = Literal["pass", "signal", "exceed"]
+# A place that fits once the employer applies its own adjustments or lets the
+# candidate start with fewer hours (contract v1.1).
+SuggestionVerdict = Literal["pass", "signal", "adjust"]
+# Work-time fields a place may offer to adjust, and the FML item each one is named
+# by in a condition.
+ADJUSTABLE_TIMES = {"hours_per_day": "VI.2", "hours_per_week": "VI.3", "evening": "VI.1", "night": "VI.1"}
+MAX_WAGE = 1000.0
 Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^\S(.*\S)?$")]
 Text = Annotated[str, Field(max_length=20_000)]
 
@@ -129,6 +139,43 @@ class Wishes(Strict):
     sectors: list[str] = Field(default_factory=list)
 
 
+Wage = Annotated[float, Field(gt=0, le=MAX_WAGE, allow_inf_nan=False, description="euro gross per hour")]
+Hours = Annotated[float, Field(gt=0, le=60, allow_inf_nan=False)]
+
+
+class FormerWork(Strict):
+    """The work before sickness (v1.1): the base of the 65% rule."""
+
+    title: str = Field(default="", max_length=200)
+    hours_per_week: Hours | None = None
+    hourly_wage: Wage | None = None
+
+    @property
+    def weekly_wage(self) -> float | None:
+        if self.hours_per_week is None or self.hourly_wage is None:
+            return None
+        return self.hourly_wage * self.hours_per_week
+
+
+class HoursOutlook(Strict):
+    """The hours a week the bedrijfsarts expects the candidate to reach by ``from`` (v1.1)."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_by_name=True,
+                              validate_by_alias=True, serialize_by_alias=True)
+
+    hours_per_week: float = Field(allow_inf_nan=False)
+    from_: date = Field(alias="from", strict=False)
+
+    @field_validator("hours_per_week")
+    @classmethod
+    def _hours_a_week_can_hold(cls, hours: float) -> float:
+        if hours <= 0:
+            raise ValueError(f"{hours:g} is not a number of hours; give more than 0")
+        if hours > 7 * 24:
+            raise ValueError(f"{hours:g} is more hours than a week can hold (168)")
+        return hours
+
+
 class Candidate(Strict):
     id: Id
     home: Location
@@ -139,6 +186,11 @@ class Candidate(Strict):
     experience: list[Experience] = Field(default_factory=list)
     skills: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(default_factory=list)
     wishes: Wishes = Field(default_factory=Wishes)
+    # Contract v1.1: the own employer (its places are spoor 1), the work before
+    # sickness (the 65% rule) and the bedrijfsarts' build-up prognosis.
+    employer_id: Id | None = None
+    former_work: FormerWork | None = None
+    hours_outlook: HoursOutlook | None = None
 
     @field_validator("capacity")
     @classmethod
@@ -158,6 +210,23 @@ class Candidate(Strict):
             else:  # LAT: informational only
                 out[item_id] = _check_level(item_id, value, 0, item.max_level)
         return out
+
+
+class WageRange(Strict):
+    """A place's hourly wage (v1.1); ``max`` absent: one wage."""
+
+    min: Wage
+    max: Wage | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "WageRange":
+        if self.max is not None and self.max < self.min:
+            raise ValueError(f"max: {self.max:g} is below min ({self.min:g})")
+        return self
+
+    @property
+    def mean(self) -> float:
+        return (self.min + (self.min if self.max is None else self.max)) / 2
 
 
 class Placement(Strict):
@@ -194,6 +263,11 @@ class Placement(Strict):
             raise ValueError(f"{uri!r} is not an occupation of ESCO v1.2.0")
         return uri
 
+    # Contract v1.1: pay, a start with fewer hours, and what the employer can adjust.
+    hourly_wage: WageRange | None = None
+    start_hours_per_week: Hours | None = None
+    adjustments: dict[str, Any] = Field(default_factory=dict)
+
     @field_validator("demands")
     @classmethod
     def _valid_demands(cls, demands: dict[str, Any]) -> dict[str, Any]:
@@ -229,11 +303,71 @@ class Placement(Strict):
             raise ValueError(
                 f"hours_per_week: {self.hours_per_week} cannot be worked in 7 days of {self.hours_per_day} hours"
             )
+        if self.start_hours_per_week is not None and self.start_hours_per_week > self.hours_per_week:
+            raise ValueError(f"start_hours_per_week: {self.start_hours_per_week:g} is more than hours_per_week "
+                             f"({self.hours_per_week:g}); a start builds up to the full hours")
+        _check_adjustments(self)
         return self
 
     @property
     def available(self) -> bool:
         return self.status == "open" and self.positions > 0
+
+
+def _check_adjustments(place: "Placement") -> None:
+    """An adjustment only ever makes the work lighter (contract v1.1): the message
+    names ``adjustments.<item>`` and says what it would ask more of. An adjustment
+    that changes nothing (the same value, evening false on a place without evening
+    work) is allowed; it never yields a condition."""
+    fml = load_catalogue()
+    for key, value in place.adjustments.items():
+        where = f"adjustments.{key}"
+        if key in ("hours_per_day", "hours_per_week"):
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+                    or value <= 0:
+                raise ValueError(f"{where}: expected a number of hours above 0, got {value!r}")
+            now = getattr(place, key)
+            if value > now:
+                raise ValueError(f"{where}: {value:g} hours asks more than the place's {now:g}; "
+                                 "an adjustment only makes the work lighter")
+            continue
+        if key in ("evening", "night"):
+            if value is not False:
+                raise ValueError(f"{where}: the only adjustment is false (no {key} work), got {value!r}")
+            continue
+        if key not in fml:
+            raise ValueError(f"{where}: unknown FML item; adjust an item of demands or "
+                             "hours_per_day, hours_per_week, evening, night")
+        if key in WORK_TIME_ITEMS:
+            raise ValueError(f"{where}: work times are adjusted by hours_per_day, hours_per_week, evening and night")
+        item = fml[key]
+        demand = place.demands.get(key)
+        if item.type == LAT:
+            raise ValueError(f"{where}: a {LAT} item describes the person; work cannot demand it")
+        if item.type == ORD:
+            level = _check_level(where, value, 0, item.max_level)
+            if demand is None:
+                raise ValueError(f"{where}: the place makes no demand on {key}, so level {level} would ask more; "
+                                 "an adjustment only makes the work lighter")
+            if level < demand:
+                raise ValueError(f"{where}: level {level} asks more than the demand (level {demand}); "
+                                 "an adjustment only makes the work lighter")
+        elif item.type == COND:
+            codes = _check_codes(where, value, item.codes)
+            lost = sorted(set(demand or ()) - set(codes))
+            if lost:
+                raise ValueError(f"{where}: drops condition(s) {lost} that the workplace meets now; "
+                                 "an adjustment only adds conditions")
+        elif item.type == CAT:
+            codes = _check_codes(where, value, item.codes)
+            added = sorted(set(codes) - set(demand or ()))
+            if added:
+                raise ValueError(f"{where}: adds exposure(s) {added} that the work does not have now; "
+                                 "an adjustment only takes exposures away")
+        elif item.type == BIN:
+            if value is not False:
+                raise ValueError(f"{where}: the only adjustment is false (the work no longer involves it), "
+                                 f"got {value!r}")
 
 
 class ItemVerdict(BaseModel):
@@ -246,17 +380,49 @@ class ItemVerdict(BaseModel):
     reason: str
 
 
+ConditionValue = int | float | bool | list[int] | None
+
+
+class Condition(BaseModel):
+    """What makes an adjusted place fit (v1.1): an adjustment the employer offers
+    (``aanpassing``) or a start with fewer hours (``opbouw``); ``from`` is the work
+    as posted, ``to`` the value once the condition is applied."""
+
+    model_config = ConfigDict(extra="forbid", validate_by_name=True, validate_by_alias=True,
+                              serialize_by_alias=True)
+
+    kind: Literal["aanpassing", "opbouw"]
+    item: str
+    from_: ConditionValue = Field(alias="from")
+    to: ConditionValue
+    reason: str
+
+
+class Earnings(BaseModel):
+    """What the place earns against the former work (v1.1); ``ratio`` None when it
+    cannot be computed (an unpaid place, or no former wage)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    ratio: float | None = None
+    text: str
+
+
 class Suggestion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     placement_id: str
     rank: int
     score: float
-    verdict: Literal["pass", "signal"]
+    verdict: SuggestionVerdict
     distance_km: float
     items: list[ItemVerdict] = Field(default_factory=list)
     components: dict[str, float] = Field(default_factory=dict)
     explanation: str = ""
+    # Contract v1.1.
+    spoor: Literal[1, 2] = 2
+    conditions: list[Condition] = Field(default_factory=list)
+    earnings: Earnings | None = None
 
 
 class Excluded(BaseModel):

@@ -17,15 +17,9 @@ from typing import Sequence
 
 import numpy as np
 
-from matching.constraints.engine import (
-    EXCEED,
-    SIGNAL,
-    Columns,
-    PlacementTable,
-    Profile,
-    evaluate,
-    explain_row,
-)
+from matching.constraints.engine import EXCEED, SUGGESTION_VERDICTS, Columns, PlacementTable, Profile, evaluate, \
+    place_verdicts
+from matching.constraints.reasons import explain_row, suggestion_items
 from matching.contract.models import Candidate, CandidateSuggestions, Excluded, Placement, Suggestion
 from matching.index import VectorIndex, make_index
 from matching.live.retrieval import shortlist
@@ -222,25 +216,39 @@ class Matcher:
         kinds: Sequence[str] | None = None,
         explain_excluded: int = 0,
         exclude: Sequence[str] = (),
+        spoor: int | None = None,
+        verdicts: Sequence[str] | None = None,
     ) -> CandidateSuggestions:
-        """The ranked list; ``exclude``: place ids left out (set aside by the coach).
+        """The ranked list; ``exclude``: place ids left out (set aside by the coach);
+        ``spoor`` (1 or 2) and ``verdicts`` (pass, signal, adjust): only those places.
 
-        When fewer than ``top`` places fit, the nearest misses come along even
-        without ``explain_excluded``.
+        Spoor-1 places (the candidate's own employer's) come first. When fewer than
+        ``top`` places fit, the nearest misses come along even without ``explain_excluded``.
         """
         if top < 1:
             raise ValueError(f"top: must be at least 1, got {top}")
+        if spoor not in (None, 1, 2):
+            raise ValueError(f"spoor: must be 1 or 2, got {spoor!r}")
+        unknown = sorted(set(verdicts or ()) - set(SUGGESTION_VERDICTS))
+        if unknown:
+            raise ValueError(f"verdict: unknown {unknown}; choose from {list(SUGGESTION_VERDICTS)}")
         view = self.ranker.view(candidate)
         with self._lock.reading():
-            return self._suggest(self._snap, view, top, kinds, explain_excluded, frozenset(exclude))
+            return self._suggest(self._snap, view, top, kinds, explain_excluded, frozenset(exclude), spoor,
+                                 frozenset(verdicts or ()))
 
-    def _suggest(self, snap, view, top, kinds, explain_excluded, exclude) -> CandidateSuggestions:
+    def _suggest(self, snap, view, top, kinds, explain_excluded, exclude, spoor=None,
+                 verdicts=frozenset()) -> CandidateSuggestions:
         candidate = view.candidate
         profile = Profile.from_candidate(candidate, self.columns, self.settings)
         ev = evaluate(snap.table, profile, self.settings)
         feasible = ev.feasible
         if kinds:
             feasible &= np.isin(snap.features.kind, [KIND_CODE[k] for k in kinds])
+        if spoor is not None:
+            feasible &= snap.features.spoor(np.arange(len(snap.placements)), candidate.employer_id) == spoor
+        if verdicts:
+            feasible &= np.isin(place_verdicts(ev), [SUGGESTION_VERDICTS.index(v) for v in verdicts])
         for pid in exclude:
             row = snap.row_of.get(pid)
             if row is not None:
@@ -294,11 +302,11 @@ class Matcher:
         for rank, (k, row) in enumerate(zip(picked, picked_rows), start=1):
             row = int(row)
             placement = snap.placements[row]
-            items = explain_row(ev, row, view.candidate, placement, profile.max_travel_km, only=(SIGNAL,))
+            items, conditions = suggestion_items(ev, row, view.candidate, placement, profile.max_travel_km)
             out.append(self.ranker.suggestion(
                 view, placement, rank, scores[k], {name: values[k] for name, values in components.items()},
                 items, ev.distance_km[row], None if fit is None else fit.column(rank - 1),
-                self.ranker.central_aspects(view, snap.features, row)))
+                self.ranker.central_aspects(view, snap.features, row), conditions))
         return out
 
     def _excluded(self, snap, view, ev, profile, n) -> list[Excluded]:
@@ -316,7 +324,7 @@ class Matcher:
         return [
             Excluded(
                 placement_id=snap.placements[rows[k]].id,
-                score=round(float(scores[k]), 4),
+                score=round(self.ranker.shown(scores[k]), 4),
                 distance_km=round(float(ev.distance_km[rows[k]]), 1),
                 items=explain_row(ev, int(rows[k]), view.candidate, snap.placements[rows[k]], profile.max_travel_km,
                                   only=(EXCEED,)),

@@ -59,9 +59,13 @@ class PlacementFeatures:
     occupation_links: np.ndarray | None = None  # (n, k) int32
     occupation_weights: np.ndarray | None = None  # (n, k) float32
     centrality: np.ndarray | None = None  # (n, n_aspects) float32
+    # The employer of each place: a candidate's own employer's places are spoor 1.
+    employer: np.ndarray | None = None  # object array of employer ids
 
     def __post_init__(self) -> None:
         n = len(self.kind)
+        if self.employer is None:
+            self.employer = np.full(n, "", dtype=object)
         if self.occupation is None:
             self.occupation = np.full(n, "", dtype=object)
         if self.occupation_links is None:
@@ -91,6 +95,7 @@ class PlacementFeatures:
             hours_per_week=np.array([p.hours_per_week for p in placements], dtype=np.float32),
             skills=[frozenset(norm_term(s) for s in p.skills) for p in placements],
             title_key=np.array([norm_term(p.title) for p in placements], dtype=object),
+            employer=np.array([p.employer_id for p in placements], dtype=object),
         )
 
     def take(self, rows: np.ndarray) -> "PlacementFeatures":
@@ -110,6 +115,7 @@ class PlacementFeatures:
             occupation_links=self.occupation_links[rows],
             occupation_weights=self.occupation_weights[rows],
             centrality=self.centrality[rows],
+            employer=self.employer[rows],
         )
 
     @classmethod
@@ -127,7 +133,13 @@ class PlacementFeatures:
             occupation_links=_stack_padded([p.occupation_links for p in parts], fill=-1, dtype=np.int32),
             occupation_weights=_stack_padded([p.occupation_weights for p in parts], dtype=np.float32),
             centrality=_stack_padded([p.centrality for p in parts], dtype=np.float32),
+            employer=np.concatenate([p.employer for p in parts]) if parts else np.zeros(0, dtype=object),
         )
+
+    def spoor(self, rows: np.ndarray, employer_id: str | None) -> np.ndarray:
+        """Per row 1 for the candidate's own employer's places (spoor 1), else 2."""
+        own = self.employer[rows] == employer_id if employer_id else np.zeros(len(rows), dtype=bool)
+        return np.where(own, 1, 2).astype(np.int8)
 
     def diversity_keys(self, rows: np.ndarray) -> np.ndarray:
         """What counts as "the same kind of work" for ``rows``: the occupation, else the title."""

@@ -11,7 +11,7 @@ from typing import Sequence
 
 from matching.constraints.engine import TRAVEL_ITEM
 from matching.reference.fml import load_catalogue
-from matching.contract.models import Candidate, ItemVerdict, Placement
+from matching.contract.models import Candidate, Condition, Earnings, ItemVerdict, Placement
 
 # A calibrated similarity of an experience with the place from which "sluit aan"
 # is a fair thing to say; below it the text match is too weak to claim.
@@ -72,9 +72,13 @@ def render(
     items: Sequence[ItemVerdict],
     distance_km: float,
     reasons: Reasons | None = None,
+    conditions: Sequence[Condition] = (),
+    earnings: Earnings | None = None,
 ) -> str:
     reasons = reasons or Reasons()
     clauses: list[str] = []
+    if candidate.employer_id and placement.employer_id == candidate.employer_id:
+        clauses.append("werk bij de eigen werkgever (spoor 1)")
 
     transfer = _transfer_clause(reasons, components)
     if transfer:
@@ -103,10 +107,18 @@ def render(
     if components.get("education", 1.0) < 1.0 and placement.education_level:
         clauses.append(f"vraagt opleiding op niveau {placement.education_level}")
     clauses.append(f"reisafstand ongeveer {distance_km:.0f} km")
+    if earnings is not None:
+        clauses.append(earnings.text)
 
     if reasons.central:
         why = "toch genoemd omdat je ervaring aansluit" if transfer else "bespreek eerst of dat kan"
         clauses.append(f"let op: {_and(reasons.central)} hoort bij de kern van dit werk, {why}")
+    clauses.extend(_lower_first(c.reason) for c in conditions)
+    within = "binnen de belastbaarheid"
+    if conditions:
+        kinds = {c.kind for c in conditions}
+        within += " met deze opbouw" if kinds == {"opbouw"} else \
+            " met deze aanpassing" if len(conditions) == 1 else " met deze aanpassingen"
     flagged = [it for it in items if it.verdict == "signal"]
     if flagged:
         names = []
@@ -114,9 +126,9 @@ def render(
             label = item_label(it.item)
             if label not in names:
                 names.append(label)
-        clauses.append("binnen de belastbaarheid, let op: " + ", ".join(names))
+        clauses.append(within + ", let op: " + ", ".join(names))
     else:
-        clauses.append("binnen de belastbaarheid")
+        clauses.append(within)
 
     text = "; ".join(clauses)
     return text[:1].upper() + text[1:] + "."

@@ -21,7 +21,8 @@ from typing import Sequence
 
 import numpy as np
 
-from matching.contract.models import Candidate, ItemVerdict, Placement, Suggestion
+from matching.constraints.earnings import earnings
+from matching.contract.models import Candidate, Condition, ItemVerdict, Placement, Suggestion
 from matching.ranking import centrality as aspects
 from matching.ranking import explanation
 from matching.ranking.components import (
@@ -44,7 +45,12 @@ from matching.text.calibration import Calibration, calibration_of
 log = logging.getLogger(__name__)
 
 # Bumped whenever a rule in here changes what a place scores or how it is said.
-RANKER_FORMAT = 4
+RANKER_FORMAT = 5
+# Added to the order key of a candidate's own employer's places (spoor 1): scores
+# lie in [0, 1], so these come first whatever they score, and every path that
+# orders, cuts or merges by score (live, nightly, incremental) keeps them first.
+# A coach is shown the score without it (:meth:`Ranker.shown`).
+SPOOR_ONE_LEAD = 10.0
 # A float32 cosine may sit this far from the exact float64 one (a dot product of
 # ~1,300 float32 terms of unit vectors is off by well under 1e-5).
 _FLOAT32_COSINE_ERROR = 1e-5
@@ -254,7 +260,17 @@ class Ranker:
         central = aspects.central_penalty(feats.centrality[rows], view.aspect_cols, view.aspect_weights)
         # One order of summation, whoever calls: float32 sums depend on it.
         components = {name: parts[name] for name in COMPONENTS if name in parts}
-        return combine(components, n_signals, self.weights, central), components
+        scores = combine(components, n_signals, self.weights, central).astype(np.float64)
+        if c.employer_id:
+            # float64: the lead added and taken off again gives back the very score.
+            scores += SPOOR_ONE_LEAD * (feats.spoor(rows, c.employer_id) == 1)
+        return scores, components
+
+    @staticmethod
+    def shown(score: float) -> float:
+        """The score a coach sees: the order key without the spoor-1 lead."""
+        score = float(score)
+        return score - SPOOR_ONE_LEAD if score >= SPOOR_ONE_LEAD / 2 else score
 
     def upper_bound(self, best_cosine: float, view: CandidateView | None = None,
                     feats: PlacementFeatures | None = None, rows: np.ndarray | None = None) -> float:
@@ -268,7 +284,11 @@ class Ranker:
             # Places judged by their text reach at most the best text match.
             occupation = self._occupation(view, feats, np.asarray(rows), np.float32(best))
             others += w.occupation * (float(occupation.max()) - 1.0)
-        return (w.semantic * best + others) / self._weight_sum
+        bound = (w.semantic * best + others) / self._weight_sum
+        if view is not None and view.candidate.employer_id and (
+                feats is None or rows is None or (feats.spoor(np.asarray(rows), view.candidate.employer_id) == 1).any()):
+            bound += SPOOR_ONE_LEAD
+        return bound
 
     def _occupation(self, view: CandidateView, feats: PlacementFeatures, rows: np.ndarray,
                     semantic) -> np.ndarray:
@@ -324,16 +344,23 @@ class Ranker:
 
     def suggestion(self, view: CandidateView, placement: Placement, rank: int, score: float,
                    components: dict[str, float], items: list[ItemVerdict], distance_km: float,
-                   fit: PlaceFit | None, central: Sequence[str] = ()) -> Suggestion:
-        """One rendered suggestion; ``fit``: this place's column of :meth:`place_fit`."""
+                   fit: PlaceFit | None, central: Sequence[str] = (),
+                   conditions: Sequence[Condition] = ()) -> Suggestion:
+        """One rendered suggestion; ``fit``: this place's column of :meth:`place_fit`;
+        ``conditions``: what makes an adjusted place fit (its verdict is then adjust)."""
         comps = {name: round(float(v), 4) for name, v in components.items()}
         reasons = self._reasons(view, fit)
         reasons.central = list(central)
+        c = view.candidate
+        verdict = "adjust" if conditions else "signal" if items else "pass"
+        pay = earnings(c, placement)
         return Suggestion(
-            placement_id=placement.id, rank=rank, score=round(float(score), 4),
-            verdict="signal" if items else "pass", distance_km=round(float(distance_km), 1), items=items,
-            components=comps,
-            explanation=explanation.render(view.candidate, placement, comps, items, float(distance_km), reasons))
+            placement_id=placement.id, rank=rank, score=round(self.shown(score), 4),
+            verdict=verdict, distance_km=round(float(distance_km), 1), items=items,
+            components=comps, spoor=1 if c.employer_id and placement.employer_id == c.employer_id else 2,
+            conditions=list(conditions), earnings=pay,
+            explanation=explanation.render(c, placement, comps, items, float(distance_km), reasons,
+                                           conditions, pay))
 
     def central_aspects(self, view: CandidateView, feats: PlacementFeatures, row: int) -> list[str]:
         """The limited or unwanted aspects at the core of one place's work, as Dutch phrases."""

@@ -17,7 +17,8 @@ from sqlalchemy import JSON, Text, bindparam, cast, delete, insert, literal, sel
 import matching.batch as batch
 from matching.batch.allocation import allocate, contention_text, quota_for
 from matching.batch.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
-from matching.constraints.engine import EXCEED, Columns, Profile, evaluate, explain_row
+from matching.constraints.engine import EXCEED, Columns, Profile, evaluate
+from matching.constraints.reasons import explain_row
 from matching.contract.models import Candidate
 from matching.settings import Settings
 from service.db import Database

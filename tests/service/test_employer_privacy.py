@@ -29,8 +29,9 @@ COACH_SCHEMAS = {
     "TimelineList", "TimelineWarning", "Feedback", "FeedbackList", "IntroductionState", "SignalMotivation",
     "DossierExport", "DossierEvent", "ErasureReceipt",
 }
-# Free-form objects an employer may receive: only the demands of their own places.
-ALLOWED_OPEN = {("PlacementBody", "demands")}
+# Free-form objects an employer may receive: only the demands of their own places
+# and the adjustments they offer (contract v1.1).
+ALLOWED_OPEN = {("PlacementBody", "demands"), ("PlacementBody", "adjustments")}
 
 
 def _resolve(spec: dict, ref: str) -> tuple[str, dict]:

@@ -12,8 +12,8 @@ from matching.constraints.engine import (
     PlacementTable,
     Profile,
     evaluate,
-    explain_row,
 )
+from matching.constraints.reasons import explain_row
 from matching.reference.fml import load_catalogue
 from matching.contract.models import Candidate
 from tests.conftest import make_candidate, make_placement
