@@ -10,7 +10,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from matching.constraints.engine import Columns, PlacementTable
-from matching.contract.models import Location, Placement
+from matching.contract.models import Location, Placement, WageRange
 from matching.ranking import PlacementFeatures, Ranker
 from matching.reference.fml import load_catalogue
 
@@ -185,7 +185,10 @@ class PlaceSnapshot:
         if p is None:
             data = json.loads(self.bodies[row])
             location = Location.model_construct(**data.pop("location"))
-            p = Placement.model_construct(**data, location=location)
+            # Nested models must be models here too: the earnings line reads the wage's mean.
+            wage = data.pop("hourly_wage", None)
+            p = Placement.model_construct(**data, location=location,
+                                          hourly_wage=None if wage is None else WageRange.model_construct(**wage))
             if len(self._for_text) >= _TEXT_CACHE:
                 # Neighbouring candidates (a block) share their places; a plain reset
                 # keeps memory bounded without an LRU's bookkeeping.

@@ -55,8 +55,12 @@ def _euro(value: float) -> str:
     return f"€ {value:.2f}".replace(".", ",")
 
 
-def earnings(candidate: Candidate, placement: Placement) -> Earnings | None:
-    """The earnings line of one suggestion; None when neither side speaks of pay."""
+def earnings(candidate: Candidate, placement: Placement, adjusted_hours: float | None = None) -> Earnings | None:
+    """The earnings line of one suggestion; None when neither side speaks of pay.
+
+    The ratio follows the contract's formula with the place's hours a week; when
+    the place fits only with fewer hours a week (``adjusted_hours``, an
+    ``aanpassing`` of VI.3), the text also says what those hours earn."""
     former = candidate.former_work
     wage = placement.hourly_wage
     if former is None and wage is None:
@@ -69,7 +73,12 @@ def earnings(candidate: Candidate, placement: Placement) -> Earnings | None:
     if value is None:
         pay = _euro(wage.min) if wage.max in (None, wage.min) else f"{_euro(wage.min)} tot {_euro(wage.max)}"
         return Earnings(ratio=None, text=f"{pay} per uur; het oude loon is niet bekend")
-    return Earnings(ratio=value, text=f"ongeveer {percent(value)} van het oude loon")
+    text = f"ongeveer {percent(value)} van het oude loon"
+    if adjusted_hours is not None and adjusted_hours < placement.hours_per_week:
+        fewer = ratio(wage.mean * adjusted_hours, former.weekly_wage)
+        hours = f"{adjusted_hours:g}".replace(".", ",")
+        text += f"; bij de aangepaste {hours} uur per week ongeveer {percent(fewer)}"
+    return Earnings(ratio=value, text=text)
 
 
 def earnings_reason(value: float) -> str:

@@ -40,7 +40,8 @@ def dutch_date(d: date) -> str:
 
 
 def _fmt_hours(value: float) -> str:
-    return f"{value:g}"
+    """Hours as a Dutch reader writes them: "19,5", "24"."""
+    return f"{value:g}".replace(".", ",")
 
 
 def _code_texts(fml: FmlCatalogue, item_id: str, codes: Sequence[int]) -> str:
@@ -179,7 +180,7 @@ def _hours_condition(item_id: str, placement: Placement, build_up: bool) -> Cond
     now = placement.hours_per_day if per_day else placement.hours_per_week
     to = placement.adjustments["hours_per_day" if per_day else "hours_per_week"]
     unit = "werkdag" if per_day else "werkweek"
-    reason = f"Past als de werkgever de {unit} beperkt tot {_fmt_hours(to)} uur (nu {_fmt_hours(now)})"
+    reason = f"Past als de werkgever de {unit} beperkt tot {_fmt_hours(to)} uur; nu {_fmt_hours(now)}"
     return Condition(kind="aanpassing", item=item_id, from_=now, to=to, reason=reason)
 
 
@@ -206,7 +207,7 @@ def condition_for(item_id: str, candidate: Candidate, placement: Placement, buil
     demand, to = placement.demands[item_id], placement.adjustments[item_id]
     name = item.name.lower()
     if item.type == ORD:
-        reason = f"Past als de werkgever {name} beperkt tot {item.phrase(to)} (nu {item.phrase(demand)})"
+        reason = f"Past als de werkgever het {name} beperkt tot {item.phrase(to)}; nu {item.phrase(demand)}"
     elif item.type == COND:
         added = [c for c in to if c not in demand]
         reason = f"Past als de werkgever zorgt voor: {_code_texts(fml, item_id, added)}"

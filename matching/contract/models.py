@@ -160,7 +160,8 @@ class FormerWork(Strict):
 class HoursOutlook(Strict):
     """The hours a week the bedrijfsarts expects the candidate to reach by ``from`` (v1.1)."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_by_name=True,
+    # Only the contract's key "from" is read: "from_" is an unknown field like any other.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_by_name=False,
                               validate_by_alias=True, serialize_by_alias=True)
 
     hours_per_week: float = Field(allow_inf_nan=False)
@@ -267,6 +268,18 @@ class Placement(Strict):
     hourly_wage: WageRange | None = None
     start_hours_per_week: Hours | None = None
     adjustments: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("adjustments")
+    @classmethod
+    def _sorted_adjustments(cls, adjustments: dict[str, Any]) -> dict[str, Any]:
+        """Code lists in ascending order, as in demands; the checks against the
+        demands are in the model validator (``_check_adjustments``)."""
+        fml = load_catalogue()
+        out = dict(adjustments)
+        for key, value in adjustments.items():
+            if key in fml and fml[key].type in (CAT, COND) and key not in WORK_TIME_ITEMS:
+                out[key] = _check_codes(key, value, fml[key].codes)
+        return out
 
     @field_validator("demands")
     @classmethod

@@ -33,6 +33,10 @@ def item_label(item_id: str) -> str:
     return item_id
 
 
+def _hours(value: float) -> str:
+    return f"{value:g}".replace(".", ",")
+
+
 def _lower_first(text: str) -> str:
     return text[:1].lower() + text[1:] if text else text
 
@@ -101,9 +105,9 @@ def render(
     hours = placement.hours_per_week
     if wishes.hours_per_week:
         if abs(hours - wishes.hours_per_week) <= HOURS_TOLERANCE:
-            clauses.append(f"{hours:g} uur per week, zoals gewenst")
+            clauses.append(f"{_hours(hours)} uur per week, zoals gewenst")
         else:
-            clauses.append(f"{hours:g} uur per week (je wens: {wishes.hours_per_week:g})")
+            clauses.append(f"{_hours(hours)} uur per week (je wens: {_hours(wishes.hours_per_week)})")
     if components.get("education", 1.0) < 1.0 and placement.education_level:
         clauses.append(f"vraagt opleiding op niveau {placement.education_level}")
     clauses.append(f"reisafstand ongeveer {distance_km:.0f} km")

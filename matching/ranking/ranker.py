@@ -22,6 +22,7 @@ from typing import Sequence
 import numpy as np
 
 from matching.constraints.earnings import earnings
+from matching.reference.fml import HOURS_PER_WEEK_ITEM
 from matching.contract.models import Candidate, Condition, ItemVerdict, Placement, Suggestion
 from matching.ranking import centrality as aspects
 from matching.ranking import explanation
@@ -353,7 +354,8 @@ class Ranker:
         reasons.central = list(central)
         c = view.candidate
         verdict = "adjust" if conditions else "signal" if items else "pass"
-        pay = earnings(c, placement)
+        fewer = [k.to for k in conditions if k.kind == "aanpassing" and k.item == HOURS_PER_WEEK_ITEM]
+        pay = earnings(c, placement, fewer[0] if fewer else None)
         return Suggestion(
             placement_id=placement.id, rank=rank, score=round(self.shown(score), 4),
             verdict=verdict, distance_km=round(float(distance_km), 1), items=items,
