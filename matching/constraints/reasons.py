@@ -108,7 +108,10 @@ def item_reason(
     demand = placement.demands.get(item_id)
     if item.type == ORD:
         if verdict == EXCEED:
-            reason = f"{item.name}: kan {item.phrase(cap)}, het werk vraagt {item.phrase(demand)}"
+            can = item.phrase(cap)
+            # Some FML level texts already say "kan ..." ("kan conflict met ... hanteren").
+            can = can if can.startswith("kan ") else f"kan {can}"
+            reason = f"{item.name}: {can}, het werk vraagt {item.phrase(demand)}"
         elif verdict == SIGNAL:
             reason = f"{item.name}: {item.phrase(cap)}, precies wat het werk vraagt (op de grens)"
         else:
@@ -180,7 +183,7 @@ def _hours_condition(item_id: str, placement: Placement, build_up: bool) -> Cond
     now = placement.hours_per_day if per_day else placement.hours_per_week
     to = placement.adjustments["hours_per_day" if per_day else "hours_per_week"]
     unit = "werkdag" if per_day else "werkweek"
-    reason = f"Past als de werkgever de {unit} beperkt tot {_fmt_hours(to)} uur; nu {_fmt_hours(now)}"
+    reason = f"Past als de werkgever de {unit} beperkt tot {_fmt_hours(to)} uur, nu {_fmt_hours(now)}"
     return Condition(kind="aanpassing", item=item_id, from_=now, to=to, reason=reason)
 
 
@@ -207,7 +210,7 @@ def condition_for(item_id: str, candidate: Candidate, placement: Placement, buil
     demand, to = placement.demands[item_id], placement.adjustments[item_id]
     name = item.name.lower()
     if item.type == ORD:
-        reason = f"Past als de werkgever het {name} beperkt tot {item.phrase(to)}; nu {item.phrase(demand)}"
+        reason = f"Past als de werkgever het {name} beperkt tot {item.phrase(to)}, nu {item.phrase(demand)}"
     elif item.type == COND:
         added = [c for c in to if c not in demand]
         reason = f"Past als de werkgever zorgt voor: {_code_texts(fml, item_id, added)}"

@@ -118,7 +118,7 @@ def test_shorter_days(suggest):
     s = only(suggest(c, [p]))
     [cond] = s.conditions
     assert (cond.kind, cond.item, cond.from_, cond.to) == ("aanpassing", "VI.2", 6, 4)
-    assert cond.reason == "Past als de werkgever de werkdag beperkt tot 4 uur; nu 6"
+    assert cond.reason == "Past als de werkgever de werkdag beperkt tot 4 uur, nu 6"
     assert employer_wording(cond) == "Werkdagen van hoogstens 4 uur"
 
 
