@@ -18,6 +18,11 @@ CANDIDATE = {
     "skills": ["gastvrijheid", "klantcontact", "kassa"],
     "wishes": {"kinds": ["detachering", "vacature"], "hours_per_week": 24,
                "text": "Graag met mensen werken, niet meer fysiek zwaar"},
+    # Contract v1.1: the own employer (its places are spoor 1), the work before
+    # sickness (the 65% rule) and the bedrijfsarts' build-up prognosis.
+    "employer_id": "e-07",
+    "former_work": {"title": "Gastvrouw vakantiepark", "hours_per_week": 32, "hourly_wage": 15.80},
+    "hours_outlook": {"hours_per_week": 28, "from": "2027-03-01"},
     "sick_since": "2024-09-02",
     "first_year_evaluation": None,
     "spoor2_started": None,
@@ -41,23 +46,62 @@ PLACEMENT = {
     "demands": {"IV.13": 2, "V.3": 1, "I.8": [1, 3, 4], "III.6": True},
     "positions": 1,
     "status": "open",
+    # Contract v1.1: the ESCO occupation, pay, a start with fewer hours, and what the
+    # employer can adjust when asked (only ever lighter than the demands).
+    "occupation": "http://data.europa.eu/esco/occupation/f7b04542-d8c7-42db-8475-e63b507cce82",
+    "hourly_wage": {"min": 14.20, "max": 16.90},
+    "start_hours_per_week": 12,
+    "adjustments": {"I.8": [1, 3, 4, 6], "hours_per_day": 4},
 }
 
 SUGGESTIONS = {
     "candidate_id": "c-0042",
     "suggestions": [
         {
-            "placement_id": "p-0107",
+            # The own employer's place (spoor 1) comes first, whatever it scores.
+            "placement_id": "p-0031",
             "rank": 1,
+            "score": 0.64,
+            "verdict": "pass",
+            "distance_km": 2.1,
+            "items": [],
+            "components": {"semantic": 0.62, "occupation": 0.7, "wishes": 1.0, "education": 1.0, "distance": 0.9},
+            "explanation": "Bij de eigen werkgever (spoor 1); sluit aan bij je ervaring als gastvrouw vakantiepark; "
+                           "ongeveer 68% van het oude loon; binnen de belastbaarheid.",
+            "spoor": 1,
+            "conditions": [],
+            "earnings": {"ratio": 0.68, "text": "ongeveer 68% van het oude loon"},
+        },
+        {
+            "placement_id": "p-0107",
+            "rank": 2,
             "score": 0.83,
-            "verdict": "signal",
-            "distance_km": 4.2,
-            "items": [{"item": "V.3", "verdict": "signal", "capacity": 1, "demand": 1,
-                       "reason": "Staan: ongeveer een half uur achtereen, precies wat het werk vraagt (op de grens)"}],
-            "components": {"semantic": 0.71, "occupation": 0.9, "wishes": 1.0, "education": 1.0, "distance": 0.8},
-            "explanation": "Sluit aan bij je ervaring als gastvrouw vakantiepark; "
-                           "binnen de belastbaarheid, let op: staan.",
-        }
+            "verdict": "adjust",
+            "distance_km": 0.8,
+            "items": [
+                {"item": "IV.13", "verdict": "signal", "capacity": 2, "demand": 2,
+                 "reason": "Tillen: ongeveer 5 kg (t/m 50×/u), precies wat het werk vraagt (op de grens)"},
+                {"item": "V.3", "verdict": "signal", "capacity": 1, "demand": 1,
+                 "reason": "Staan: ongeveer ½ uur, precies wat het werk vraagt (op de grens)"},
+                {"item": "III.6", "verdict": "signal", "capacity": 1, "demand": True,
+                 "reason": "Geluidsbelasting: beperkt en het werk vraagt dit; de toelichting van de bedrijfsarts "
+                           "bekijken"},
+            ],
+            "components": {"semantic": 0.85, "occupation": 0.98, "wishes": 1.0, "education": 1.0, "distance": 0.97},
+            "explanation": "Je ervaring als gastvrouw vakantiepark sluit aan; een werkervaringsplek, zoals je wenst; "
+                           "ongeveer 74% van het oude loon; past als de werkgever de werkdag beperkt tot 4 uur"
+                           ", nu 6; start met 12 uur per week en bouw op naar 24; binnen de belastbaarheid met "
+                           "deze aanpassingen, let op: tillen, staan, geluidsbelasting.",
+            "spoor": 2,
+            "conditions": [
+                {"kind": "aanpassing", "item": "VI.2", "from": 6, "to": 4,
+                 "reason": "Past als de werkgever de werkdag beperkt tot 4 uur, nu 6"},
+                {"kind": "opbouw", "item": "VI.3", "from": 24, "to": 12,
+                 "reason": "Start met 12 uur per week en bouw op naar 24; de bedrijfsarts verwacht 28 uur per "
+                           "week vanaf 1 maart 2027"},
+            ],
+            "earnings": {"ratio": 0.74, "text": "ongeveer 74% van het oude loon"},
+        },
     ],
 }
 
@@ -68,6 +112,7 @@ FEEDBACK_INTRODUCED = {
     "code": "introduced",
     "motivation": "Zes jaar ervaring met het ontvangen van gasten; zoekt een rustige baliefunctie.",
     "signal_motivations": {
+        "IV.13": "Tillen beperkt zich tot post en kleine pakjes; de zware leveringen doet de facilitaire dienst.",
         "V.3": "Staan wisselt af met zitten achter de balie; besproken met de kandidaat en passend bij het advies.",
         "III.6": "Rustige receptie aan de achterzijde van het gebouw; geen lawaai van de werkvloer.",
     },
@@ -88,6 +133,7 @@ EMPLOYER_INTRODUCTION = {
     "motivation": "Zes jaar ervaring met het ontvangen van gasten; zoekt een rustige baliefunctie.",
     "why_it_fits": "Werkervaring als gastvrouw vakantiepark (6 jaar); brengt klantcontact mee; "
                    "opleiding mbo-3 zorg en welzijn (gevraagd: mbo-2); zoekt bewust een werkervaringsplek.",
+    "adjustments": ["Werkdagen van hoogstens 4 uur", "Start met 12 uur per week en bouw op naar 24"],
     "decision": None,
     "decision_note": "",
     "decided_at": None,

@@ -15,7 +15,15 @@ from typing import Annotated, Any, Literal
 from fastapi import Path
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from matching.contract.models import Candidate, CandidateSuggestions, EducationLevel, Id, Placement, Suggestion
+from matching.contract.models import (
+    Candidate,
+    CandidateSuggestions,
+    Condition,
+    EducationLevel,
+    Id,
+    Placement,
+    Suggestion,
+)
 from service import examples
 
 # Earliest and latest dates the service accepts: date arithmetic on the timeline
@@ -179,6 +187,11 @@ class IntroductionState(Closed):
     active: bool
     motivation: str
     signal_motivations: dict[str, SignalMotivation]
+    conditions: list[Condition] = Field(
+        default_factory=list,
+        description="The conditions agreed for an adjusted place (contract v1.1), as the engine gave them when "
+                    "the candidate was introduced: kind (aanpassing or opbouw), item, from, to and the reason. "
+                    "Empty for a place that fits as posted. Coach-only: the employer sees only what to change.")
     created_at: datetime
     withdrawn_at: datetime | None
     decision: Literal["interested", "rejected"] | None
@@ -236,6 +249,10 @@ class EmployerIntroduction(Closed):
     candidate: EmployerCandidateProfile
     motivation: str = Field(description="The coach's motivation, written for the employer")
     why_it_fits: str = Field(description="Experience, skills, education and wishes that meet the place")
+    adjustments: list[str] = Field(
+        default_factory=list,
+        description="The adjustments of the place the coach asks for (werkplekaanpassing, a start with fewer "
+                    "hours), in Dutch: what to change, never why. Empty when the place fits as posted.")
     decision: Literal["interested", "rejected"] | None
     decision_note: str
     decided_at: datetime | None
@@ -446,7 +463,9 @@ class DigestRun(Closed):
     run_at: datetime
     totals: dict[str, int]
     candidates: list[dict[str, Any]] = Field(
-        description="per candidate with changes: new, dropped (with reason) and signals_changed places")
+        description="per candidate with changes: new, dropped (with reason) and signals_changed places; every "
+                    "new place says its spoor (1: the candidate's own employer), and new_spoor1 lists the new "
+                    "spoor-1 places again on their own, so the own employer's new work stands out")
 
 
 class CoachDigest(Closed):

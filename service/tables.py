@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -132,6 +133,9 @@ class CandidateRow(Base):
     sick_since: Mapped[date | None] = mapped_column(Date, nullable=True)
     first_year_evaluation: Mapped[date | None] = mapped_column(Date, nullable=True)
     spoor2_started: Mapped[date | None] = mapped_column(Date, nullable=True)
+    # The body's employer_id (contract v1.1), kept in step by store.set_candidate_body:
+    # the own employer's places are the candidate's spoor-1 places.
+    employer_id: Mapped[str | None] = mapped_column(String(ID_LEN), nullable=True, index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
@@ -187,6 +191,9 @@ class IntroductionRow(Base):
     motivation: Mapped[str] = mapped_column(Text, default="")
     # item id -> {"reason": the engine's reason, "motivation": the coach's text}; coach-only.
     signal_motivations: Mapped[dict] = mapped_column(JSON)
+    # The conditions agreed for an adjusted place (contract v1.1: kind, item, from,
+    # to, reason); coach-only, the employer's profile holds only what to change.
+    conditions: Mapped[list] = mapped_column(JSON, default=list, server_default=text("'[]'"))
     profile: Mapped[dict] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)

@@ -3,8 +3,12 @@
 Pure functions: the caller gathers the facts (what the lists were and are, what
 became of each place that dropped out) and :func:`diff_candidate` says, per
 candidate, which places are new, which dropped out and why, and which now flag
-other items. :func:`coach_digest` groups candidates per coach; the writers put a
-digest in a JSON and a CSV file, each written whole or not at all.
+other items. New places of the candidate's own employer (spoor 1, contract v1.1)
+are named once more on their own (``new_spoor1``): the first step is always work
+with the own employer, so a coach must see at once that it posted something that
+fits. :func:`coach_digest` groups candidates per coach, those with new spoor-1
+places first; the writers put a digest in a JSON and a CSV file, each written
+whole or not at all.
 """
 
 from __future__ import annotations
@@ -33,7 +37,13 @@ NEW_REASONS = {
     "new_place": "nieuwe plek",
     "now_fits": "nu in de lijst",
 }
-CHANGE_LABELS = {"new": "nieuw", "dropped": "vervallen", "signals": "signalen gewijzigd"}
+# The same, for a place of the candidate's own employer.
+NEW_SPOOR1_REASONS = {
+    "new_place": "nieuwe plek bij de eigen werkgever (spoor 1)",
+    "now_fits": "nu in de lijst: plek bij de eigen werkgever (spoor 1)",
+}
+CHANGE_LABELS = {"new": "nieuw", "new_spoor1": "nieuw bij eigen werkgever", "dropped": "vervallen",
+                 "signals": "signalen gewijzigd"}
 
 
 @dataclass(frozen=True)
@@ -45,6 +55,7 @@ class Served:
     score: float
     signals: Mapping[str, str] = field(default_factory=dict)  # item id -> the engine's reason
     contention: str = ""
+    spoor: int = 2  # 1: a place of the candidate's own employer (the suggestion's spoor)
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,7 @@ class PlaceFacts:
     status: str = "open"  # open | closed | filled | gone (no longer in the database)
     positions: int = 1
     is_new: bool = False  # posted (or reopened) since the previous run
+    employer_id: str = ""
 
 
 @dataclass
@@ -64,14 +76,16 @@ class CandidateDigest:
     new: list[dict[str, Any]] = field(default_factory=list)
     dropped: list[dict[str, Any]] = field(default_factory=list)
     signals_changed: list[dict[str, Any]] = field(default_factory=list)
+    # The spoor-1 places among ``new``, again, on their own.
+    new_spoor1: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def empty(self) -> bool:
         return not (self.new or self.dropped or self.signals_changed)
 
     def to_json(self) -> dict[str, Any]:
-        return {"candidate_id": self.candidate_id, "new": self.new, "dropped": self.dropped,
-                "signals_changed": self.signals_changed}
+        return {"candidate_id": self.candidate_id, "new": self.new, "new_spoor1": self.new_spoor1,
+                "dropped": self.dropped, "signals_changed": self.signals_changed}
 
 
 def _limits_text(items: Sequence[str]) -> str:
@@ -108,6 +122,7 @@ def diff_candidate(
     exceeded: Mapping[str, Sequence[str]] | None = None,
     in_pool: frozenset[str] | set[str] = frozenset(),
     hidden: frozenset[str] | set[str] = frozenset(),
+    own_employer: str | None = None,
 ) -> CandidateDigest:
     """The changes from ``previous`` to ``current`` (``previous`` None: a first run,
     where every place is new).
@@ -116,20 +131,31 @@ def diff_candidate(
     while still open, the items that now rule them out for this candidate.
     ``in_pool``: places still among the candidate's well-fitting places (so a drop
     is the allocation's doing). ``hidden``: places the coach set aside.
+    ``own_employer``: the candidate's employer_id; its places are spoor 1 even on a
+    list served before suggestions said their spoor.
     """
     exceeded = exceeded or {}
     digest = CandidateDigest(candidate_id)
     before = {s.placement_id: s for s in previous or ()}
     after = {s.placement_id: s for s in current}
+
+    def spoor(s: Served, f: PlaceFacts) -> int:
+        return 1 if s.spoor == 1 or (own_employer and f.employer_id == own_employer) else 2
+
     for s in current:
         f = facts.get(s.placement_id, PlaceFacts())
         if s.placement_id not in before:
             code = "new_place" if f.is_new else "now_fits"
-            digest.new.append({
+            track = spoor(s, f)
+            entry = {
                 "placement_id": s.placement_id, "title": f.title, "kind": f.kind, "rank": s.rank,
-                "score": s.score, "reason": code, "text": NEW_REASONS[code], "contention": s.contention,
-                "signals": sorted(s.signals),
-            })
+                "score": s.score, "reason": code,
+                "text": (NEW_SPOOR1_REASONS if track == 1 else NEW_REASONS)[code], "contention": s.contention,
+                "signals": sorted(s.signals), "spoor": track,
+            }
+            digest.new.append(entry)
+            if track == 1:
+                digest.new_spoor1.append({**entry, "employer_id": f.employer_id or own_employer or ""})
         else:
             old = before[s.placement_id].signals
             added = sorted(set(s.signals) - set(old))
@@ -137,6 +163,7 @@ def diff_candidate(
             if added or removed:
                 digest.signals_changed.append({
                     "placement_id": s.placement_id, "title": f.title, "kind": f.kind, "rank": s.rank,
+                    "spoor": spoor(s, f),
                     "added": [{"item": i, "label": item_label(i), "reason": s.signals[i]} for i in added],
                     "removed": [{"item": i, "label": item_label(i), "reason": old[i]} for i in removed],
                     "text": _signals_text(added, removed),
@@ -148,7 +175,7 @@ def diff_candidate(
         code, text = drop_reason(f, exceeded.get(s.placement_id), s.placement_id in in_pool,
                                  s.placement_id in hidden)
         entry = {"placement_id": s.placement_id, "title": f.title, "kind": f.kind, "previous_rank": s.rank,
-                 "reason": code, "text": text}
+                 "reason": code, "text": text, "spoor": spoor(s, f)}
         if code == "limits":
             entry["items"] = list(exceeded.get(s.placement_id, ()))
         digest.dropped.append(entry)
@@ -169,19 +196,24 @@ def _signals_text(added: Sequence[str], removed: Sequence[str]) -> str:
 # --------------------------------------------------------------------------------------
 
 CSV_FIELDS = ("run_id", "run_at", "candidate_id", "change", "placement_id", "title", "kind", "rank", "reason",
-              "text", "contention")
+              "text", "contention", "spoor")
 
 
 def coach_digest(run_id: str, run_at: str, coach: Mapping[str, Any],
                  candidates: Sequence[CandidateDigest | Mapping[str, Any]]) -> dict[str, Any]:
     items = [c.to_json() if isinstance(c, CandidateDigest) else dict(c) for c in candidates]
     items = [c for c in items if c.get("new") or c.get("dropped") or c.get("signals_changed")]
-    items.sort(key=lambda c: c["candidate_id"])
+    for c in items:
+        # Digests stored before contract v1.1 have no spoor-1 list: none of their places were.
+        c.setdefault("new_spoor1", [])
+    # Candidates whose own employer posted something that fits come first.
+    items.sort(key=lambda c: (not c["new_spoor1"], c["candidate_id"]))
     return {
         "run_id": run_id, "run_at": run_at, "coach": dict(coach),
         "totals": {
             "candidates": len(items),
             "new": sum(len(c["new"]) for c in items),
+            "new_spoor1": sum(len(c["new_spoor1"]) for c in items),
             "dropped": sum(len(c["dropped"]) for c in items),
             "signals_changed": sum(len(c["signals_changed"]) for c in items),
         },
@@ -194,19 +226,23 @@ def csv_rows(digest: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     run = {"run_id": digest["run_id"], "run_at": digest["run_at"]}
     for c in digest["candidates"]:
+        # A new spoor-1 place is one row, labelled as such (``new_spoor1`` repeats ``new``).
         for e in c["new"]:
-            rows.append({**run, "candidate_id": c["candidate_id"], "change": CHANGE_LABELS["new"],
+            change = CHANGE_LABELS["new_spoor1" if e.get("spoor") == 1 else "new"]
+            rows.append({**run, "candidate_id": c["candidate_id"], "change": change,
                          "placement_id": e["placement_id"], "title": e["title"], "kind": e["kind"],
                          "rank": e["rank"], "reason": e["reason"], "text": e["text"],
-                         "contention": e.get("contention", "")})
+                         "contention": e.get("contention", ""), "spoor": e.get("spoor", "")})
         for e in c["dropped"]:
             rows.append({**run, "candidate_id": c["candidate_id"], "change": CHANGE_LABELS["dropped"],
                          "placement_id": e["placement_id"], "title": e["title"], "kind": e["kind"],
-                         "rank": e["previous_rank"], "reason": e["reason"], "text": e["text"], "contention": ""})
+                         "rank": e["previous_rank"], "reason": e["reason"], "text": e["text"], "contention": "",
+                         "spoor": e.get("spoor", "")})
         for e in c["signals_changed"]:
             rows.append({**run, "candidate_id": c["candidate_id"], "change": CHANGE_LABELS["signals"],
                          "placement_id": e["placement_id"], "title": e["title"], "kind": e["kind"],
-                         "rank": e["rank"], "reason": "signals", "text": e["text"], "contention": ""})
+                         "rank": e["rank"], "reason": "signals", "text": e["text"], "contention": "",
+                         "spoor": e.get("spoor", "")})
     return rows
 
 

@@ -18,6 +18,7 @@ import matching.batch as batch
 from matching.batch.allocation import allocate, contention_text, quota_for
 from matching.batch.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
 from matching.constraints.engine import EXCEED, Columns, Profile, evaluate
+from matching.ranking.ranker import SPOOR_ONE_LEAD
 from matching.constraints.reasons import explain_row
 from matching.contract.models import Candidate
 from matching.settings import Settings
@@ -152,7 +153,7 @@ class CommitMixin:
                 RematchResult.id, RematchResult.candidate_pk, RematchResult.ranking, RematchResult.n_primary,
                 RematchResult.picks))
             people = {r.pk: r for r in tx.execute(
-                select(CandidateRow.pk, CandidateRow.id, CandidateRow.coach_id))}
+                select(CandidateRow.pk, CandidateRow.id, CandidateRow.coach_id, CandidateRow.employer_id))}
             hidden: dict[int, set[str]] = {}
             for pk, pid in tx.execute(select(FeedbackRow.candidate_pk, FeedbackRow.placement_id).where(
                     FeedbackRow.undone_at.is_(None), FeedbackRow.code.in_(HIDING_CODES))):
@@ -162,15 +163,26 @@ class CommitMixin:
             current = {pk: row for pk, row in served_before.items() if pk in people}
             current.update({pk: row for pk, row in mine.items() if pk in people})
             rankings, lengths = {}, {}
+            own: dict[int, set[str]] = {}  # per candidate the places of their own employer (spoor 1)
             for pk, row in current.items():
                 off = hidden.get(pk, set())
+                employer = people[pk].employer_id
                 ranking = [(pid, float(score)) for pid, score in row.ranking
                            if pid in snapshot.row_of and pid not in off]
+                if employer:
+                    own[pk] = {pid for pid, _ in ranking
+                               if snapshot.features.employer[snapshot.row_of[pid]] == employer}
+                    # A place of the candidate's own employer is theirs first: with the
+                    # ranker's lead on its value, spreading scarce places never takes it from them.
+                    ranking = [(pid, score + SPOOR_ONE_LEAD if pid in own[pk] else score) for pid, score in ranking]
                 rankings[pk] = ranking
                 lengths[pk] = min(row.n_primary, len(ranking))
             quota = {pid: quota_for(int(snapshot.positions[snapshot.row_of[pid]]), self.options.exposure_factor)
                      for pids in rankings.values() for pid, _ in pids}
             alloc = allocate(rankings, lengths, quota)
+            # The summary's score totals are the coach's scores, without the lead.
+            alloc.total_before -= SPOOR_ONE_LEAD * sum(len(own.get(pk, set()) & set(p)) for pk, p in alloc.before.items())
+            alloc.total_after -= SPOOR_ONE_LEAD * sum(len(own.get(pk, set()) & set(p)) for pk, p in alloc.picks.items())
             summary.allocation = alloc.metrics()
             single = {pid for pid in quota if snapshot.positions[snapshot.row_of[pid]] <= 1}
             summary.allocation["max_exposure_one_position_before"] = max(
@@ -227,6 +239,7 @@ class CommitMixin:
             summary.digest = {
                 "coaches": len(by_coach), "candidates": len(digests),
                 "new": sum(len(d.new) for d in digests.values()),
+                "new_spoor1": sum(len(d.new_spoor1) for d in digests.values()),
                 "dropped": sum(len(d.dropped) for d in digests.values()),
                 "signals_changed": sum(len(d.signals_changed) for d in digests.values()),
             }
@@ -279,7 +292,8 @@ class CommitMixin:
                 text = ""
                 if with_contention and pid in snapshot.row_of:
                     text = contention_text(exposures.get(pid, 1) - 1, int(snapshot.positions[snapshot.row_of[pid]]))
-                out.append(Served(pid, rank, e["score"], {i["item"]: i["reason"] for i in e.get("items", [])}, text))
+                out.append(Served(pid, rank, e["score"], {i["item"]: i["reason"] for i in e.get("items", [])}, text,
+                                  spoor=int(e.get("spoor", 2))))
             return out
 
         lists = {}
@@ -312,11 +326,12 @@ class CommitMixin:
                 body = json.loads(snapshot.bodies[snapshot.row_of[pid]])
                 return PlaceFacts(title=body.get("title", ""), kind=body.get("kind", ""), status="open",
                                   positions=int(body.get("positions", 1)),
-                                  is_new=last_versions is not None and pid not in last_versions)
+                                  is_new=last_versions is not None and pid not in last_versions,
+                                  employer_id=body.get("employer_id", ""))
             if pid in status:
                 st, body = status[pid]
                 return PlaceFacts(title=body.get("title", ""), kind=body.get("kind", ""), status=st,
-                                  positions=int(body.get("positions", 1)))
+                                  positions=int(body.get("positions", 1)), employer_id=body.get("employer_id", ""))
             return PlaceFacts(status="gone")
 
         out = {}
@@ -336,7 +351,8 @@ class CommitMixin:
                     exceeded = self._exceeded(candidate, snapshot, open_rows)
             pids = {s.placement_id for s in now} | {s.placement_id for s in prev or ()}
             d = diff_candidate(people[pk].id, prev, now, {pid: facts(pid) for pid in pids}, exceeded,
-                               in_pool={pid for pid, _ in rankings.get(pk, [])}, hidden=hidden.get(pk, set()))
+                               in_pool={pid for pid, _ in rankings.get(pk, [])}, hidden=hidden.get(pk, set()),
+                               own_employer=people[pk].employer_id)
             if not d.empty:
                 out[pk] = d
         return out

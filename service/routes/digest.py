@@ -2,7 +2,8 @@
 
 - ``GET /v1/coach/digest?since=``: per committed run since then, what changed for
   the coach's candidates (new places, dropped places and why, changed signals),
-  as JSON or CSV.
+  as JSON or CSV. New places of a candidate's own employer (spoor 1) are named
+  apart (``new_spoor1``), and those candidates come first.
 - ``GET /v1/candidates/{id}/nightly``: the candidate's list from the newest
   committed run, each place with how contested it is ("nog 6 andere kandidaten").
 - ``GET /v1/admin/rematch/runs``: the runs, their counts and allocation figures

@@ -6,6 +6,11 @@ motivation for each signalled item: the CBBS rulings struck down verdicts
 whose flags were not explained. The motivations stay with the introduction, in
 the dossier; the employer sees only the pseudonymous profile and the coach's
 motivation written for them.
+
+A place that fits only with the employer's adjustments or a start with fewer
+hours (verdict ``adjust``, contract v1.1) is introduced with those conditions:
+they are recorded on the introduction and in the dossier, whole (with the
+reason), and the employer reads which adjustments are asked, never why.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Response
 
+from matching.constraints.reasons import employer_wording
 from service import examples, store
 from service.auth import Principal, role
 from service.context import AppContext, Ctx
@@ -75,7 +81,10 @@ def introduce(ctx: AppContext, tx: WriteSession, coach: Principal, cand_row: Can
         signal_motivations={k: {"reason": v.reason, "motivation": given[k].strip()} for k, v in signalled.items()},
         profile={"candidate": profile.model_dump(mode="json"),
                  "why_it_fits": why_it_fits(candidate, placement, best),
-                 "placement_title": placement.title},
+                 "placement_title": placement.title,
+                 # What the employer is asked to change, worded for them: never why.
+                 "adjustments": [employer_wording(c) for c in check.conditions]},
+        conditions=check.conditions,
     )
     return intro
 

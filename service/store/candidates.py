@@ -2,7 +2,8 @@
 
 A candidate row keeps the contract fields as JSON and the service's own
 fields (the sickness dates) as columns, so the timelines can be read without
-parsing every body.
+parsing every body. The own employer (contract v1.1) is in the body and, for
+look-ups, in a column too: its places are the candidate's spoor-1 places.
 """
 
 from __future__ import annotations
@@ -19,14 +20,16 @@ from service.auth import Principal
 from service.db import Database
 from service.errors import not_found
 from service.rematch import erase_candidate_rematch, scrub_digest_files
-from service.schemas import SERVICE_CANDIDATE_FIELDS, CandidateBody
+from service.schemas import SERVICE_CANDIDATE_FIELDS, CandidateBody, PlacementBody
 from service.store.dossier_log import record_event
+from service.store.placements import placement_body
 from service.tables import (
     CANDIDATE_TABLES,
     CandidateRow,
     DossierEventRow,
     FeedbackRow,
     IntroductionRow,
+    PlacementRow,
     User,
     utcnow,
 )
@@ -62,9 +65,23 @@ def candidate_body(row: CandidateRow) -> CandidateBody:
 
 
 def set_candidate_body(row: CandidateRow, body: CandidateBody) -> None:
+    """Store the body; every write of a candidate goes through here, so the columns
+    that mirror it (the sickness dates, the own employer) never drift from it."""
     row.body = body.contract_dict()
     for name in SERVICE_CANDIDATE_FIELDS:
         setattr(row, name, getattr(body, name))
+    row.employer_id = body.employer_id
+
+
+def own_employer_places(session: Session, row: CandidateRow, status: str | None = "open") -> list[PlacementBody]:
+    """The candidate's spoor-1 places: those of their own employer (by id; only
+    ``status`` ones unless None). Empty when the candidate has no employer_id."""
+    if not row.employer_id:
+        return []
+    query = select(PlacementRow).where(PlacementRow.organisation_id == row.employer_id)
+    if status is not None:
+        query = query.where(PlacementRow.status == status)
+    return [placement_body(r) for r in session.execute(query.order_by(PlacementRow.id)).scalars()]
 
 
 def candidate_page(session: Session, coach: Principal, limit: int, offset: int) -> tuple[list[CandidateBody], int]:

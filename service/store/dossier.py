@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Sequence
 
 from sqlalchemy.orm import Session
 
@@ -32,15 +33,20 @@ def record_export(session: Session, candidate_pk: int, by: Principal, format: st
 
 
 def record_served(session: Session, candidate_pk: int, coach: Principal, top: int, kinds: list[str],
-                  result: CandidateSuggestions, hidden: frozenset[str]) -> None:
+                  result: CandidateSuggestions, hidden: frozenset[str], spoor: int | None = None,
+                  verdicts: Sequence[str] = ()) -> None:
     """What was suggested, and to whom: the dossier must show what was tried."""
     served = [{"placement_id": s.placement_id, "rank": s.rank, "score": s.score, "verdict": s.verdict,
-               "signals": [it.item for it in s.items], "explanation": s.explanation}
+               "spoor": s.spoor, "signals": [it.item for it in s.items],
+               "conditions": [c.model_dump(mode="json", by_alias=True) for c in s.conditions],
+               "earnings": s.earnings.model_dump(mode="json") if s.earnings is not None else None,
+               "explanation": s.explanation}
               for s in result.suggestions]
     record_event(
         session, candidate_pk, coach, "suggestions_served",
         f"{len(served)} suggesties getoond aan {coach.name}",
         {"served_to": {"user_id": coach.user_id, "name": coach.name}, "top": top, "kinds": kinds,
+         "spoor": spoor, "verdicts": list(verdicts),
          "suggestions": served, "hidden": sorted(hidden),
          "excluded": [e.placement_id for e in result.excluded or []]},
     )

@@ -9,6 +9,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from matching.contract.models import Condition
 from service import events
 from service.auth import Principal
 from service.errors import not_found
@@ -24,6 +25,7 @@ def introduction_state(intro: IntroductionRow) -> IntroductionState:
         active=intro.withdrawn_at is None,
         motivation=intro.motivation,
         signal_motivations={k: SignalMotivation(**v) for k, v in intro.signal_motivations.items()},
+        conditions=[Condition.model_validate(c) for c in intro.conditions or []],
         created_at=intro.created_at,
         withdrawn_at=intro.withdrawn_at,
         decision=intro.decision,

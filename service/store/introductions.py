@@ -7,12 +7,12 @@ never the candidate's row; withdrawn introductions are invisible to them.
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Any, Sequence
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from matching.contract.models import Placement
+from matching.contract.models import Condition, Placement
 from service.auth import Principal
 from service.errors import not_found
 from service.profiles import new_pseudonym
@@ -46,8 +46,18 @@ def pseudonym_for(session: Session, candidate_pk: int, organisation_id: str) -> 
 
 def create_introduction(session: Session, coach: Principal, candidate_pk: int, placement: Placement,
                         organisation_id: str, feedback_id: int, pseudonym: str, motivation: str,
-                        signal_motivations: dict[str, dict[str, str]], profile: dict[str, Any]) -> IntroductionRow:
-    """Store the introduction with what the employer may see (``profile``), and its dossier event."""
+                        signal_motivations: dict[str, dict[str, str]], profile: dict[str, Any],
+                        conditions: Sequence[Condition] = ()) -> IntroductionRow:
+    """Store the introduction with what the employer may see (``profile``), and its dossier event.
+
+    ``conditions``: what makes an adjusted place fit (contract v1.1), agreed with the
+    introduction; kept whole for the coach and the dossier. The employer's ``profile``
+    carries only what to change (``adjustments``), never why.
+    """
+    agreed = [c.model_dump(mode="json", by_alias=True) for c in conditions]
+    summary = f"Voorgesteld aan {organisation_id} voor {placement.title} ({placement.id}) als {pseudonym}"
+    if agreed:
+        summary += "; afgesproken: " + "; ".join(c.reason for c in conditions)
     intro = IntroductionRow(
         id=f"int-{secrets.token_hex(8)}",
         candidate_pk=candidate_pk,
@@ -57,16 +67,17 @@ def create_introduction(session: Session, coach: Principal, candidate_pk: int, p
         pseudonym=pseudonym,
         motivation=motivation,
         signal_motivations=signal_motivations,
+        conditions=agreed,
         profile=profile,
         created_at=utcnow(),
         decision_note="",
     )
     session.add(intro)
     record_event(
-        session, candidate_pk, coach, "introduction",
-        f"Voorgesteld aan {organisation_id} voor {placement.title} ({placement.id}) als {pseudonym}",
+        session, candidate_pk, coach, "introduction", summary,
         {"introduction_id": intro.id, "placement_id": placement.id, "organisation_id": organisation_id,
          "pseudonym": pseudonym, "motivation": motivation, "signal_motivations": intro.signal_motivations,
+         "conditions": agreed, "adjustments_asked": list(intro.profile.get("adjustments", [])),
          "why_it_fits": intro.profile["why_it_fits"]},
     )
     return intro
@@ -91,6 +102,9 @@ def employer_view(intro: IntroductionRow) -> EmployerIntroduction:
         candidate=EmployerCandidateProfile.model_validate(intro.profile["candidate"]),
         motivation=intro.motivation,
         why_it_fits=intro.profile.get("why_it_fits", ""),
+        # The wording stored with the introduction, never the conditions themselves:
+        # those carry the reasons (limits, a prognosis) the employer may not see.
+        adjustments=list(intro.profile.get("adjustments", [])),
         decision=intro.decision,
         decision_note=intro.decision_note,
         decided_at=intro.decided_at,

@@ -29,6 +29,12 @@ def test_the_parser_keeps_the_library_commands():
         assert parser.parse_args(argv).command == argv[0]
     with pytest.raises(SystemExit):
         parser.parse_args(["serve", "--port", "0"])
+    # The library's match filters (contract v1.1) come along.
+    args = parser.parse_args(["match", "--candidates", "c", "--placements", "p", "--out", "o", "--spoor", "1",
+                              "--verdict", "pass,adjust", "--verdict", "signal"])
+    assert args.spoor == 1 and args.verdict == [["pass", "adjust"], ["signal"]]
+    with pytest.raises(SystemExit):
+        parser.parse_args(["match", "--candidates", "c", "--placements", "p", "--out", "o", "--spoor", "3"])
 
 
 def test_create_user_bootstraps_the_first_admin(env_database, capsys):

@@ -148,3 +148,54 @@ def test_no_employer_answer_carries_health_data(world):
             assert mark not in text, (str(answer.url), mark)
     profile = answers[1].json()["candidate"]
     assert set(profile) == {"pseudonym", "experience", "education", "skills"}
+
+
+OUTLOOK_DATE = "2027-03-01"
+
+
+def test_an_adjusted_introduction_tells_the_employer_what_to_change_never_why(world):
+    """Contract v1.1: the place fits only with its adjustments and a start with fewer hours.
+    The employer reads which adjustments are asked; not the limits they cure, not the
+    reasons, not the bedrijfsarts' prognosis, not the former wage."""
+    c = world.client
+    cand = candidate_json(
+        capacity={"IV.13": 2, "VI.2": 3, "VI.3": 3, "II.8": 1}, sick_since=SECRET_DATE,
+        employer_id="e-9", former_work={"title": "Gastvrouw", "hours_per_week": 32, "hourly_wage": 15.85},
+        hours_outlook={"hours_per_week": 28, "from": OUTLOOK_DATE},
+        wishes={"kinds": ["werkervaringsplek"], "text": "GEHEIM-WENS na de operatie"})
+    assert c.post("/v1/candidates", json=cand, headers=world.h("coach")).status_code == 201
+    place = placement_json(id="p-1", kind="werkervaringsplek", hours_per_week=24, hours_per_day=6,
+                           start_hours_per_week=12, demands={"IV.13": 1},
+                           adjustments={"IV.13": 2, "hours_per_day": 4}, hourly_wage={"min": 14.0})
+    assert c.post("/v1/placements", json=place, headers=world.h("employer")).status_code == 201
+    r = c.post("/v1/candidates/c-1/feedback", headers=world.h("coach"), json={
+        "placement_id": "p-1", "code": "introduced", "motivation": "Ervaren gastvrouw, wil graag aan de balie."})
+    assert r.status_code == 201, r.text
+    intro = r.json()["introduction"]
+    conditions = intro["conditions"]
+    assert {(x["kind"], x["item"]) for x in conditions} == {("aanpassing", "IV.13"), ("aanpassing", "VI.2"),
+                                                            ("opbouw", "VI.3")}
+    iid = intro["id"]
+    answers = [
+        c.get("/v1/introductions", headers=world.h("employer")),
+        c.get(f"/v1/introductions/{iid}", headers=world.h("employer")),
+        c.get("/v1/placements/p-1/introductions", headers=world.h("employer")),
+        c.post(f"/v1/introductions/{iid}/decision", json={"decision": "interested"}, headers=world.h("employer")),
+    ]
+    marks = MARKS + [x["reason"] for x in conditions] + [
+        "bedrijfsarts", OUTLOOK_DATE, "maart 2027", "28 uur", "hours_outlook", "former_work", "15.85", "15,85",
+        "e-9", "opbouw", "aanpassing", "verdict", "reason", "Past als", "VI.2", "VI.3", "IV.13", '"from"',
+        "II.8", "Omgaan met conflicten", "kan ", "oude loon"]
+    for answer in answers:
+        assert answer.status_code == 200
+        text = json.dumps(answer.json(), ensure_ascii=False)
+        for mark in marks:
+            assert mark not in text, (str(answer.url), mark)
+    seen = answers[1].json()
+    from matching.constraints.reasons import employer_wording
+    from matching.contract.models import Condition
+
+    assert seen["adjustments"] == [employer_wording(Condition.model_validate(x)) for x in conditions]
+    assert len(seen["adjustments"]) == 3
+    assert set(seen) == {"id", "placement_id", "placement_title", "introduced_at", "candidate", "motivation",
+                         "why_it_fits", "adjustments", "decision", "decision_note", "decided_at"}

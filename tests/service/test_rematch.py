@@ -353,3 +353,105 @@ def test_a_change_of_ranker_configuration_recomputes_everyone(world, settings):
     assert again.status == "committed" and again.computed == 2 and again.reused == 0 and again.merged == 0
     no_linker = heavier.with_overrides(occupation_linker=False)
     assert rematch(world, no_linker).computed == 2
+
+
+def _same_entry(live: dict, night: dict) -> None:
+    """A nightly entry says what the live suggestion says (contract v1.1 fields included)."""
+    for key in ("placement_id", "verdict", "spoor", "conditions", "explanation", "components"):
+        assert live.get(key) == night.get(key), (key, live.get(key), night.get(key))
+    assert {k: v for k, v in (live.get("earnings") or {}).items() if v is not None} == \
+        {k: v for k, v in (night.get("earnings") or {}).items() if v is not None}
+    assert [(i["item"], i["verdict"], i["reason"]) for i in live["items"]] == \
+        [(i["item"], i["verdict"], i["reason"]) for i in night["items"]]
+    assert abs(live["score"] - night["score"]) <= 0.001
+
+
+def test_new_spoor_one_places_lead_the_nightly_list_and_the_digest(world, settings):
+    """The own employer (e-2) posts between two nights: an adjusted place and a place to
+    build up hours in. The night serves them first, marked spoor 1, with their conditions
+    and earnings as the live list has them; the digest names them on their own; an
+    incremental night serves what a full run would."""
+    from service.rematch import _latest_committed
+    from service.tables import RematchResult
+
+    base_places(world)
+    post_candidate(world, id="c-own", employer_id="e-2", former_work={"hours_per_week": 36, "hourly_wage": 15.0},
+                   hours_outlook={"hours_per_week": 40, "from": "2027-03-01"}, capacity={"IV.13": 2, "VI.3": 2})
+    post_candidate(world, id="c-other")
+    first = rematch(world, settings)
+    assert all(s["spoor"] == 2 for s in nightly(world, "c-own")["suggestions"])
+
+    e2 = world.h("employer2")
+    for body in (
+        placement_json(id="p-own-adjust", employer_id="e-2", title="Magazijnmedewerker", demands={"IV.13": 1},
+                       adjustments={"IV.13": 2}, hourly_wage={"min": 14.0, "max": 15.0}),
+        placement_json(id="p-own-build", employer_id="e-2", title="Medewerker receptie", hours_per_week=36,
+                       hours_per_day=8, start_hours_per_week=24),
+    ):
+        r = world.client.post("/v1/placements", json=body, headers=e2)
+        assert r.status_code == 201, r.text
+    second = rematch(world, settings)
+    assert second.status == "committed" and second.merged > 0
+
+    served = nightly(world, "c-own")["suggestions"]
+    assert {s["placement_id"] for s in served[:2]} == {"p-own-adjust", "p-own-build"}
+    assert [s["spoor"] for s in served] == [1, 1, 2]
+    assert all(s["verdict"] == "adjust" for s in served[:2])
+    live = world.client.get("/v1/candidates/c-own/suggestions?top=3", headers=world.h("coach")).json()["suggestions"]
+    assert [s["placement_id"] for s in live] == [s["placement_id"] for s in served]
+    for a, b in zip(live, served):
+        _same_entry(a, b)
+    by_id = {s["placement_id"]: s for s in served}
+    assert [(c["kind"], c["item"], c["from"], c["to"]) for c in by_id["p-own-build"]["conditions"]] == \
+        [("opbouw", "VI.3", 36, 24)]
+    assert by_id["p-own-adjust"]["earnings"]["ratio"] == round(14.5 * 24 / (15.0 * 36), 2)
+    # The other candidate's own employer is nobody: these places are spoor 2 for them.
+    assert all(s["spoor"] == 2 for s in nightly(world, "c-other")["suggestions"])
+
+    [run] = world.client.get("/v1/coach/digest", headers=world.h("coach")).json()["runs"]
+    assert run["run_id"] == second.run_id and run["totals"]["new_spoor1"] == 2
+    first_candidate = run["candidates"][0]
+    assert first_candidate["candidate_id"] == "c-own"
+    assert {e["placement_id"] for e in first_candidate["new_spoor1"]} == {"p-own-adjust", "p-own-build"}
+    assert all(e["text"] == "nieuwe plek bij de eigen werkgever (spoor 1)" and e["employer_id"] == "e-2"
+               for e in first_candidate["new_spoor1"])
+    other = next((c for c in run["candidates"] if c["candidate_id"] == "c-other"), None)
+    assert other is None or (other["new_spoor1"] == [] and all(e["spoor"] == 2 for e in other["new"]))
+    csv_text = world.client.get("/v1/coach/digest?format=csv", headers=world.h("coach")).text
+    assert "nieuw bij eigen werkgever" in csv_text
+    assert first.run_id != second.run_id
+
+    def pools():
+        with world.db.read() as s:
+            return {pk: (row.ranking, row.entries, row.window, row.floor) for pk, row in _latest_committed(
+                s, None, (RematchResult.ranking, RematchResult.entries, RematchResult.window,
+                          RematchResult.floor)).items()}
+
+    incremental = pools()
+    assert rematch(world, settings, full=True).computed == 2
+    assert pools() == incremental
+
+
+def test_spreading_scarce_places_never_takes_a_place_from_its_own_employee(world, settings):
+    """Spoor 1: the own employer's place stays on its employee's list, even when it
+    suits the others better and there are more of them than its quota."""
+    post_place(world, id="p-wep", kind="werkervaringsplek", title="Gastvrouw receptie vakantiepark",
+               description="Ontvangst van gasten, rondleidingen over het terrein", positions=1)
+    for i in range(6):  # another employer's
+        r = world.client.post("/v1/placements", headers=world.h("employer2"), json=placement_json(
+            id=f"p-{i}", employer_id="e-2", title=f"Kantoorbaan {i}", description=f"Post sorteren, archief {i}.",
+            positions=5))
+        assert r.status_code == 201, r.text
+    for i in range(5):
+        post_candidate(world, id=f"c-{i}", wishes={"kinds": ["werkervaringsplek"], "hours_per_week": 24,
+                                                    "text": "Graag met gasten werken"})
+    # The employee of e-1 wants office work: the receptie place scores lower for them.
+    post_candidate(world, id="c-own", employer_id="e-1",
+                   experience=[{"title": "Archiefmedewerker", "years": 5, "description": "Post en archief"}])
+    spread = rematch(world, settings, exposure_factor=1.0)
+    assert spread.allocation["places_over_quota_after"] == 0
+    own = nightly(world, "c-own")["suggestions"]
+    assert own[0]["placement_id"] == "p-wep" and own[0]["spoor"] == 1
+    assert 0 <= own[0]["score"] <= 1, "the coach sees the score without the spoor-1 lead"
+    assert not any("p-wep" in ids(nightly(world, f"c-{i}")) for i in range(5))
+    assert spread.allocation["total_score_after"] < 10 * 6, "the summary counts coaches' scores, not the lead"
