@@ -26,6 +26,24 @@ def _positive_int(text: str) -> int:
     return value
 
 
+def _spoor(text: str) -> int:
+    if text.strip() not in ("1", "2"):
+        raise argparse.ArgumentTypeError(f"must be 1 (the own employer's places) or 2 (all others), got {text!r}")
+    return int(text)
+
+
+def _verdicts(text: str) -> list[str]:
+    """One verdict or a comma list: ``--verdict pass,adjust``."""
+    from matching.constraints.engine import SUGGESTION_VERDICTS
+
+    chosen = [v.strip() for v in text.split(",") if v.strip()]
+    unknown = [v for v in chosen if v not in SUGGESTION_VERDICTS]
+    if not chosen or unknown:
+        raise argparse.ArgumentTypeError(f"unknown verdict(s) {unknown or [text]}; choose from "
+                                         f"{', '.join(SUGGESTION_VERDICTS)}")
+    return chosen
+
+
 def _matcher():
     """A matcher whose place embeddings persist under the state folder between runs."""
     from matching.live import Matcher
@@ -41,8 +59,11 @@ def _cmd_match(args: argparse.Namespace) -> int:
     candidates = read_jsonl(args.candidates, Candidate)
     placements = read_jsonl(args.placements, Placement)
     matcher = _matcher().fit(placements)
+    # --verdict is repeatable and takes comma lists; each verdict counts once.
+    verdicts = list(dict.fromkeys(v for group in args.verdict or [] for v in group)) or None
     results = (
-        matcher.suggest(c, top=args.top, explain_excluded=args.explain_excluded) for c in candidates
+        matcher.suggest(c, top=args.top, explain_excluded=args.explain_excluded, spoor=args.spoor,
+                        verdicts=verdicts) for c in candidates
     )
     n = write_jsonl(args.out, results)
     print(f"{n} candidates matched against {len(placements)} places -> {args.out}", file=sys.stderr)
@@ -69,12 +90,17 @@ def _cmd_link_title(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    from matching.demo import generate_placements
+    from datetime import date
+
+    from matching.demo import as_of, demo_placements
     from matching.contract.models import Candidate, Placement
 
     settings = get_settings()
-    candidates = read_jsonl(settings.data_dir / "demo" / "candidates.jsonl", Candidate)
-    placements = [Placement.model_validate(p) for p in generate_placements(args.placements, seed=DEMO_SEED)]
+    # The stories' build-up prognosis lies a few months after the day the demo runs.
+    candidates = [as_of(c, date.today()) for c in read_jsonl(settings.data_dir / "demo" / "candidates.jsonl",
+                                                              Candidate)]
+    # The generated world plus the places of the stories' own employers (their spoor 1).
+    placements = [Placement.model_validate(p) for p in demo_placements(args.placements, seed=DEMO_SEED)]
     started = time.perf_counter()
     matcher = _matcher().fit(placements)
     results = [matcher.suggest(c, top=args.top) for c in candidates]
@@ -86,9 +112,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
         print(f"\n== {cand.id}: {cand.experience[0].title if cand.experience else ''} ==")
         print(f"   {_fit_count(res.feasible, len(placements))}")
         for s in res.suggestions:
-            p = by_id[s.placement_id]
-            print(f"{s.rank:>2}. {p.title} ({p.kind}, {p.hours_per_week:g} u/w) score {s.score:.2f} [{s.verdict}]")
-            print(f"    {s.explanation}")
+            _print_suggestion(s, by_id[s.placement_id])
         if res.excluded:
             print("   Net niet passend (de dichtstbijzijnde missers):")
             for e in res.excluded:
@@ -97,6 +121,20 @@ def _cmd_demo(args: argparse.Namespace) -> int:
                 print(f"    - {p.title} ({p.kind}, {e.distance_km:g} km): {reasons}")
     print(f"\n{len(candidates)} candidates, {len(placements)} places, matched in {took:.1f} s; written to {out}")
     return 0
+
+
+_CONDITION_LABELS = {"aanpassing": "Aanpassing", "opbouw": "Opbouw"}
+
+
+def _print_suggestion(s, p) -> None:
+    """One demo suggestion: the place, its spoor and verdict, what it takes, what it earns, and why."""
+    spoor = "spoor 1, eigen werkgever" if s.spoor == 1 else "spoor 2"
+    print(f"{s.rank:>2}. {p.title} ({p.kind}, {p.hours_per_week:g} u/w) score {s.score:.2f} [{s.verdict}] {spoor}")
+    for c in s.conditions:
+        print(f"    {_CONDITION_LABELS.get(c.kind, c.kind)}: {c.reason}")
+    if s.earnings is not None:
+        print(f"    Loon: {s.earnings.text}")
+    print(f"    {s.explanation}")
 
 
 def _fit_count(feasible: int | None, total: int) -> str:
@@ -117,6 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", required=True, help="suggestions, JSON Lines")
     m.add_argument("--explain-excluded", type=_positive_int, nargs="?", const=5, default=0, metavar="N",
                    help="add the N best places a limit excludes, with the items that exclude them (default 5)")
+    m.add_argument("--spoor", type=_spoor, metavar="1|2",
+                   help="only spoor 1 (the candidate's own employer's places) or only spoor 2 (all others)")
+    m.add_argument("--verdict", type=_verdicts, action="append", metavar="VERDICT[,VERDICT]",
+                   help="only places with these verdicts: pass, signal, adjust (repeatable, or a comma list)")
     m.set_defaults(func=_cmd_match)
 
     g = sub.add_parser("generate", help="write synthetic Dutch demo data")

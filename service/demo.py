@@ -1,8 +1,9 @@
 """Demo data for `spoormatch serve` on an empty database.
 
-Generated places from the library's generator (one organisation per employer
-id), the five story candidates of one demo coach with sickness dates relative to
-today, three users with fresh random tokens and web passwords, and one introduction so the
+Generated places from the library's generator and the places of the stories' own
+employers (one organisation per employer id), the five story candidates of one
+demo coach with sickness dates and build-up prognosis relative to today, three
+users with fresh random tokens and web passwords, and one introduction so the
 employer's view has something to show. The tokens are printed and written to
 ``<state_dir>/demo-tokens.env`` (mode 600), with the web logins: they are real secrets, not fixed
 strings, so a demo left running is not open to anyone who read the README.
@@ -17,7 +18,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from matching.demo import generate_placements
+from matching.demo import STORY_EMPLOYERS, as_of, demo_placements
 from matching.contract.io import read_jsonl
 from matching.contract.models import Candidate, Placement
 from matching.settings import Settings
@@ -103,14 +104,15 @@ def _story_body(candidate: Candidate, today: date) -> CandidateBody:
 def seed(db: Database, settings: Settings, n_placements: int) -> DemoTokens:
     """Places, organisations, the admin, the coach and the stories; one transaction,
     so a failure leaves the database empty. The employer comes in :func:`finish`."""
-    placements = [Placement.model_validate(p) for p in generate_placements(n_placements, seed=DEMO_SEED)]
-    stories = read_jsonl(settings.data_dir / "demo" / "candidates.jsonl", Candidate)
-    organisations = sorted({p.employer_id for p in placements})
+    # The stories' own employers post their spoor-1 places beside the generated ones.
+    placements = [Placement.model_validate(p) for p in demo_placements(n_placements, seed=DEMO_SEED)]
     today = date.today()
+    stories = [as_of(s, today) for s in read_jsonl(settings.data_dir / "demo" / "candidates.jsonl", Candidate)]
+    organisations = sorted({p.employer_id for p in placements})
     with db.write() as tx:
         now = utcnow()
         for org in organisations:
-            tx.add(Organisation(id=org, name=f"Demowerkgever {org}", created_at=now))
+            tx.add(Organisation(id=org, name=STORY_EMPLOYERS.get(org, f"Demowerkgever {org}"), created_at=now))
         tx.flush()
         for p in placements:
             tx.add(PlacementRow(id=p.id, organisation_id=p.employer_id, body=store.placement_json(p), kind=p.kind,

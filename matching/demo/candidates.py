@@ -1,15 +1,25 @@
-"""The candidate generator: spoor-2 candidates (contract v1) with the limitation
-patterns, experience, education and wishes seen in spoor-2 caseloads."""
+"""The candidate generator: spoor-2 candidates (contract v1.1) with the limitation
+patterns, experience, education and wishes seen in spoor-2 caseloads, and their
+former work, own employer and build-up prognosis.
+
+The v1.1 terms come from a stream of their own, so the v1 fields of a seed's
+candidates are what they were before those terms existed.
+"""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from matching.demo.draws import CHUNK, _CANDIDATE_STREAM, _SECTOR_CDF, _cdf, _Draws, _draw_index, _postcodes
+from matching.demo.draws import (
+    CHUNK, REFERENCE_DATE, _CANDIDATE_STREAM, _SECTOR_CDF, _TERMS_STREAM, _cdf, _Draws, _draw_index,
+    _postcode_coords, _postcodes, _round_wage)
 from matching.demo.phrases import _WISH_INTEREST_TEXT, _WISH_LIMIT_TEXT, _WISH_SECTOR_TEXT, _cap_first
-from matching.demo.vocabulary import GENERIC_SKILLS, SECTORS, Job
+from matching.demo.places import job_row, org_posts_job, world_employers
+from matching.demo.vocabulary import GENERIC_SKILLS, SECTORS, WAGES, Job
+from matching.reference.geo import haversine_km
 
 # Uniforms available to one candidate's Python-side picks; more than any candidate
 # uses (about 75 at most), so running out is a bug, not bad luck.
@@ -37,16 +47,68 @@ _KIND_WISHES = (
 )
 
 
-def generate_candidates(n: int, seed: int = 0) -> Iterator[dict]:
-    """``n`` contract-v1 candidate dicts ("c-000001", ...), deterministic for ``seed``."""
+# Contract v1.1 terms.
+_FORMER_WORK_SHARE = 0.9
+# Most candidates are employees in their sickness years; the rest are vangnetters
+# (sick without an employer: a temp contract that ended), whom UWV guides.
+_EMPLOYED_SHARE = 0.9
+# Of the employees, the share whose own employer is a Kans Creator of the place
+# world too (its places are their spoor 1), when it is near enough and posts their work.
+_LINK_SHARE = 0.35
+# Employers of the candidate's sector tried, by how much they post, to find one within reach.
+_LINK_TRIES = 12
+# A build-up prognosis for a share of those whose week is limited to 30 hours or less.
+_OUTLOOK_SHARE = {"burnout": 0.5, "hours": 0.5}
+_OUTLOOK_SHARE_OTHER = 0.2
+_OUTLOOK_STEPS = (4, 8, 8, 12)
+_OUTLOOK_WEEKS = (6, 8, 10, 13, 17, 21, 26)
+_TERMS_UNIFORMS = 12
+
+
+def generate_candidates(n: int, seed: int = 0, n_placements: int | None = None,
+                        today: date | None = None) -> Iterator[dict]:
+    """``n`` contract-v1.1 candidate dicts ("c-000001", ...), deterministic for ``seed``.
+
+    ``n_placements``: the size of the place world of the same seed
+    (``generate_placements(n_placements, seed)``); some candidates then work for one
+    of its employers near their home that posts their kind of work, so that its
+    places are their spoor 1. Other employees' employers ("e-w000001", ...) post no
+    places. ``today``: the day build-up prognoses count from (default
+    ``REFERENCE_DATE``, so a seed always gives the same records).
+    """
     if n < 0:
         raise ValueError(f"n: must be 0 or more, got {n}")
-    return _candidates(n, seed)
+    if n_placements is not None and n_placements < 0:
+        raise ValueError(f"n_placements: must be 0 or more, got {n_placements}")
+    return _candidates(n, seed, n_placements, today or REFERENCE_DATE)
 
 
-def _candidates(n: int, seed: int) -> Iterator[dict]:
+class _World:
+    """The employers of a place world, as far as candidates need them."""
+
+    def __init__(self, n_placements: int, seed: int):
+        members, cdfs, postcode, org = world_employers(n_placements, seed)
+        self.members, self.cdfs, self.org = members, cdfs, org
+        lat, lon = _postcode_coords()
+        self.lat, self.lon = lat[postcode], lon[postcode]
+        self.posts_job = org_posts_job()
+
+    def tries(self, sector: np.ndarray, u: np.ndarray) -> np.ndarray:
+        """(size, tries) employer numbers of each candidate's sector, drawn by how much they post."""
+        out = np.empty(u.shape, dtype=np.int64)
+        for s in range(len(SECTORS)):
+            mask = sector == s
+            if mask.any():
+                out[mask] = self.members[s][_draw_index(self.cdfs[s], u[mask])]
+        return out
+
+
+def _candidates(n: int, seed: int, n_placements: int | None, today: date) -> Iterator[dict]:
     rng = np.random.default_rng([_CANDIDATE_STREAM, seed])
+    terms_rng = np.random.default_rng([_CANDIDATE_STREAM, seed, _TERMS_STREAM])
+    world = _World(n_placements, seed) if n_placements else None
     codes, names, pc_cdf = _postcodes()
+    pc_lat, pc_lon = _postcode_coords()
     for start in range(0, n, CHUNK):
         size = min(CHUNK, n - start)
         sector_a = _draw_index(_SECTOR_CDF, rng.random(size))
@@ -60,14 +122,66 @@ def _candidates(n: int, seed: int) -> Iterator[dict]:
         postcode = _draw_index(pc_cdf, rng.random(size)).tolist()
         travel = rng.integers(10, 51, size).tolist()
         uniforms = rng.random((size, _UNIFORMS_PER_CANDIDATE)).tolist()
+        terms_u = terms_rng.random((size, _TERMS_UNIFORMS)).tolist()
+        tries_u = terms_rng.random((size, _LINK_TRIES))
+        if world is not None:
+            # The employers tried per candidate, how far they are, and whether they post the candidate's work.
+            tried = world.tries(sector_a, tries_u)
+            pcs = np.asarray(postcode)
+            tried_km = haversine_km(pc_lat[pcs][:, None], pc_lon[pcs][:, None], world.lat[tried], world.lon[tried])
+            rows = np.asarray([job_row(s, j) for s, j in zip(sector, job)], dtype=np.int64)
+            posts = world.posts_job[world.org[tried], rows[:, None]]
+            tried_l, tried_km_l, posts_l = tried.tolist(), tried_km.tolist(), posts.tolist()
         for k in range(size):
             s = sector[k]
-            yield _candidate(
-                number=start + k + 1, sector_index=s,
-                job=SECTORS[s].jobs[job[k]],
+            number = start + k + 1
+            the_job = SECTORS[s].jobs[job[k]]
+            record = _candidate(
+                number=number, sector_index=s,
+                job=the_job,
                 pattern=_PATTERNS[pattern[k]], postcode=codes[postcode[k]], place=names[postcode[k]],
                 travel=travel[k], d=_Draws(uniforms[k]),
             )
+            own = None
+            if world is not None:
+                # Near enough to reach daily, and posting the kind of work the candidate did.
+                reach = record["max_travel_km"]
+                own = next((e for e, km, p in zip(tried_l[k], tried_km_l[k], posts_l[k]) if p and km <= reach),
+                           None)
+            record.update(_terms(number, the_job, _PATTERNS[pattern[k]], record, own, today, _Draws(terms_u[k])))
+            yield record
+
+
+def _terms(number: int, job: Job, pattern: str, record: dict, own_employer: int | None, today: date,
+           d: _Draws) -> dict[str, Any]:
+    """A candidate's v1.1 terms: ``employer_id``, ``former_work``, ``hours_outlook``.
+
+    ``own_employer``: a place-world employer that could be the candidate's own (see
+    :func:`generate_candidates`); taken for a share of the employees.
+    """
+    terms: dict[str, Any] = {}
+    if d.chance(_EMPLOYED_SHARE):
+        linked = own_employer is not None and d.chance(_LINK_SHARE)
+        terms["employer_id"] = f"e-{own_employer + 1:04d}" if linked else f"e-w{number:06d}"
+    former_hours = None
+    if d.chance(_FORMER_WORK_SHARE):
+        low, high = WAGES[job.title]
+        years = record["experience"][0]["years"]
+        # Longer in the job, higher up the scale; some spread either way.
+        step = min(1.0, max(0.0, 0.1 + 0.6 * min(years, 20) / 20 + 0.3 * (d.u() - 0.5)))
+        former_hours = d.pick(job.hours)
+        terms["former_work"] = {"title": record["experience"][0]["title"], "hours_per_week": former_hours,
+                                "hourly_wage": _round_wage(low + (high - low) * step)}
+    week_level = record["capacity"].get("VI.3", 0)
+    limit = _WEEK_LIMIT[week_level]
+    # A prognosis only says something when the old week does not fit today's limit.
+    if week_level >= 2 and (former_hours is None or former_hours > limit) \
+            and d.chance(_OUTLOOK_SHARE.get(pattern, _OUTLOOK_SHARE_OTHER)):
+        # The bedrijfsarts expects more hours in a few months, never past the old week.
+        target = min(limit + d.pick(_OUTLOOK_STEPS), former_hours or 40)
+        terms["hours_outlook"] = {"hours_per_week": target,
+                                  "from": (today + timedelta(weeks=d.pick(_OUTLOOK_WEEKS))).isoformat()}
+    return terms
 
 
 def _capacity(pattern: str, d: _Draws) -> dict[str, Any]:

@@ -5,6 +5,8 @@ postcodes weighted by population."""
 from __future__ import annotations
 
 import csv
+import math
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Sequence
@@ -20,6 +22,13 @@ CHUNK = 20_000
 # Independent streams: the places of seed 3 must not share draws with its candidates.
 _PLACEMENT_STREAM = 0x5B1A
 _CANDIDATE_STREAM = 0xCA4D
+# The terms of contract v1.1 (wages, start hours, adjustments, former work, own
+# employers, build-up prognoses) come from streams of their own, so adding them left
+# every v1 field of a seed's records as it was.
+_TERMS_STREAM = 0x7E45
+# The day generated dates count from ("from" of a build-up prognosis): fixed, so a
+# seed always gives the same records; the demo moves them to its own today.
+REFERENCE_DATE = date(2027, 1, 4)
 
 # Dutch people say Den Haag; the postcode file says 's-Gravenhage.
 _DISPLAY_PLACE = {"'s-Gravenhage": "Den Haag"}
@@ -85,8 +94,27 @@ def _postcodes() -> tuple[tuple[str, ...], tuple[str, ...], np.ndarray]:
     return _postcode_table(Path(get_settings().data_dir))
 
 
+@lru_cache(maxsize=4)
+def _postcode_coords_for(data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of every postcode of :func:`_postcodes`, in its order."""
+    gaz = load_gazetteer(data_dir)
+    codes = _postcode_table(data_dir)[0]
+    coords = np.array([gaz.postcodes[pc] for pc in codes], dtype=np.float64).reshape(-1, 2)
+    return coords[:, 0], coords[:, 1]
+
+
+def _postcode_coords() -> tuple[np.ndarray, np.ndarray]:
+    return _postcode_coords_for(Path(get_settings().data_dir))
+
+
 def _draw_index(cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
     return np.minimum(np.searchsorted(cdf, u, side="right"), len(cdf) - 1)
+
+
+def _round_wage(value: float) -> float:
+    """A wage as employers write it: whole five-cent steps, rounded up, so a wage at the
+    bottom of a band never falls under the statutory minimum."""
+    return round(math.ceil(value * 20 - 1e-9) / 20, 2)
 
 
 def _cdf(weights: Sequence[float]) -> np.ndarray:

@@ -1,7 +1,10 @@
-"""The place generator: Kans Creator places (contract v1) from the vocabulary.
+"""The place generator: Kans Creator places (contract v1.1) from the vocabulary.
 
 Each chunk's random draws are made in bulk with numpy; Python only maps them
-onto the vocabulary and the phrase templates.
+onto the vocabulary and the phrase templates. The v1.1 terms of a place (its
+wage, a start with fewer hours, the adjustments its employer offers) come from a
+stream of their own, so the v1 fields of a seed's places are what they were
+before those terms existed.
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
-from matching.demo.draws import CHUNK, _PLACEMENT_STREAM, _SECTOR_CDF, _cdf, _Draws, _draw_index, _postcodes
+from matching.demo.draws import (
+    CHUNK, _PLACEMENT_STREAM, _SECTOR_CDF, _TERMS_STREAM, _cdf, _Draws, _draw_index, _postcodes, _round_wage)
 from matching.demo.phrases import (
     _ASK_EDU, _ASK_NONE, _ASK_SKILLS, _DAYTIME, _EDU_WORDS, _EVENING, _HOURS, _INTRO, _KIND, _NIGHT, _TASKS,
     _cap_first, _cues, _join_nl, _lower_first, _nl_number)
-from matching.demo.vocabulary import SECTORS, Job
+from matching.demo.vocabulary import ADJUSTABLE_I8, ADJUSTABLE_ORD, SECTORS, WAGES, Job
+from matching.reference.fml import load_catalogue
 
 
 def _compile_demands(spec: Mapping[str, Any]) -> tuple[tuple[str, tuple[Any, ...] | None, float], ...]:
@@ -186,12 +191,107 @@ def _pick_flat(rng: np.random.Generator, off: np.ndarray, n: np.ndarray) -> np.n
     return off + (rng.random(len(off)) * n).astype(np.int64)
 
 
+# Contract v1.1 terms. Every paid place states its wage: the contract reads an
+# absent wage as an unpaid place, and a vacature called "onbetaald" is nonsense.
+# A werkervaringsplek is unpaid (it keeps the old contract) and states none.
+_ONE_WAGE_SHARE = 0.2
+# A werkervaringsplek is made for building up hours; a few regular places allow it too.
+_START_SHARE_WEP = 0.55
+_START_SHARE_PAID = 0.08
+_START_FRACTIONS = (0.4, 0.5, 0.6)
+# The share of places whose employer posts a werkplekaanpassing it can make: an
+# employer offering a werkervaringsplek has reintegration in mind and adapts more often.
+_ADJUST_SHARE_WEP = 0.35
+_ADJUST_SHARE_PAID = 0.15
+# Uniforms one place's terms may use; more than the terms ever take.
+_TERMS_UNIFORMS = 16
+_PAID_KINDS = frozenset({"vacature", "detachering"})
+
+
+@lru_cache(maxsize=1)
+def _ord_max_levels() -> dict[str, int]:
+    fml = load_catalogue()
+    return {item: fml[item].max_level for item in ADJUSTABLE_ORD}
+
+
+def _hours(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else value
+
+
+def _adjustment_options(demands: Mapping[str, Any], week: float, day: float, evening: bool,
+                        night: bool, hours: bool) -> list[dict[str, Any]]:
+    """What this employer could lighten, one dict of replacement values per option.
+
+    Each option asks no more than the work does now (the contract's rule for
+    adjustments): an ORD level one lighter, I.8 conditions added, evening work taken
+    away and, when ``hours``, shorter days (and then no longer weeks than five of
+    them) or a shorter week.
+    """
+    options: list[dict[str, Any]] = []
+    max_level = _ord_max_levels()
+    for item in ADJUSTABLE_ORD:
+        level = demands.get(item)
+        if level is not None and 1 <= level < max_level[item]:
+            options.append({item: level + 1})
+    conditions = demands.get("I.8")
+    if conditions is not None:
+        missing = [c for c in ADJUSTABLE_I8 if c not in conditions]
+        if missing:
+            options.append({"I.8": sorted(set(conditions) | set(missing[:2]))})
+    if evening and not night:
+        options.append({"evening": False})
+    if not hours:
+        return options
+    if day > 4:
+        shorter_day = 6 if day > 6 else 4
+        option: dict[str, Any] = {"hours_per_day": shorter_day}
+        if week > 5 * shorter_day:
+            option["hours_per_week"] = 5 * shorter_day
+        options.append(option)
+    elif week >= 24 and week - 8 >= day:
+        options.append({"hours_per_week": _hours(week - 8)})
+    return options
+
+
+def _terms(kind: str, job: Job, week: float, day: float, evening: bool, night: bool,
+           demands: Mapping[str, Any], d: _Draws) -> dict[str, Any]:
+    """A place's v1.1 terms: ``hourly_wage``, ``start_hours_per_week``, ``adjustments``."""
+    terms: dict[str, Any] = {}
+    paid = kind in _PAID_KINDS
+    if paid:
+        low, high = WAGES[job.title]
+        span = high - low
+        wage_min = _round_wage(low + span * 0.6 * d.u())
+        if d.chance(_ONE_WAGE_SHARE):
+            terms["hourly_wage"] = {"min": wage_min}
+        else:
+            wage_max = _round_wage(min(high, wage_min + span * (0.2 + 0.3 * d.u())))
+            terms["hourly_wage"] = {"min": wage_min, "max": max(wage_min, wage_max)}
+    if d.chance(_START_SHARE_PAID if paid else _START_SHARE_WEP) and week >= (20 if paid else 8):
+        start = max(4, 4 * round(week * d.pick(_START_FRACTIONS) / 4))
+        if start < week:
+            terms["start_hours_per_week"] = start
+    if d.chance(_ADJUST_SHARE_PAID if paid else _ADJUST_SHARE_WEP):
+        # Nearly every place has days over four hours: offered always, shorter
+        # hours would crowd out the aids and quiet rooms.
+        options = _adjustment_options(demands, week, day, evening, night, hours=d.chance(0.5))
+        adjustments: dict[str, Any] = {}
+        for option in d.sample(options, 2 if d.chance(0.3) else 1):
+            adjustments.update(option)
+        if adjustments:
+            terms["adjustments"] = adjustments
+    return terms
+
+
 def generate_placements(n: int, seed: int = 0) -> Iterator[dict]:
-    """``n`` contract-v1 placement dicts ("p-000001", ...), deterministic for ``seed``.
+    """``n`` contract-v1.1 placement dicts ("p-000001", ...), deterministic for ``seed``.
 
     Employers ("e-0001", ...) each belong to one sector, one organisation type (which
     decides the jobs they post) and one postcode; a few employers post many places,
-    most post a handful.
+    most post a handful. Every paid place states an hourly wage from the job's band,
+    most werkervaringsplekken and a few others let someone start with fewer hours,
+    and about a fifth of the places (a third of the werkervaringsplekken) offer a
+    werkplekaanpassing.
     """
     if n < 0:
         raise ValueError(f"n: must be 0 or more, got {n}")
@@ -219,8 +319,29 @@ def _employers(n: int, rng: np.random.Generator) -> tuple[list[np.ndarray], list
     return members, cdfs, postcode, org
 
 
+def world_employers(n: int, seed: int) -> tuple[list[np.ndarray], list[np.ndarray], np.ndarray, np.ndarray]:
+    """The employer table of the world of ``n`` places of ``seed``: the very one
+    :func:`generate_placements` draws first, so candidates can work for its employers."""
+    return _employers(n, np.random.default_rng([_PLACEMENT_STREAM, seed]))
+
+
+@lru_cache(maxsize=1)
+def org_posts_job() -> np.ndarray:
+    """bool (organisation type, job table row): the organisation type posts the job."""
+    out = np.zeros((len(_ORG_JOBS), len(_job_table().jobs)), dtype=bool)
+    for o, (_, _, rows, _) in enumerate(_ORG_JOBS):
+        out[o, rows] = True
+    return out
+
+
+def job_row(sector: int, job: int) -> int:
+    """The job table row of a sector's ``job``-th job."""
+    return _SECTOR_JOB_OFFSET[sector] + job
+
+
 def _placements(n: int, seed: int) -> Iterator[dict]:
     rng = np.random.default_rng([_PLACEMENT_STREAM, seed])
+    terms_rng = np.random.default_rng([_PLACEMENT_STREAM, seed, _TERMS_STREAM])
     codes, names, _ = _postcodes()
     table = _job_table()
     members, emp_cdfs, emp_postcode, emp_org = _employers(n, rng)
@@ -289,16 +410,17 @@ def _placements(n: int, seed: int) -> Iterator[dict]:
         cue_order = _random_order(rng, size, _MAX_CUES, cue_count)
         template = rng.integers(0, _TEMPLATE_DRAW, (size, _N_TEMPLATE_SLOTS))
         pc = emp_postcode[employer]
+        terms_u = terms_rng.random((size, _TERMS_UNIFORMS)).tolist()
 
         rows = zip(
             range(start + 1, start + size + 1), employer.tolist(), org.tolist(), job.tolist(), kind.tolist(),
             status.tolist(), week.tolist(), day.tolist(), positions.tolist(), night.tolist(), evening.tolist(),
             daytime_note.tolist(), np.where(no_education, -1, education).tolist(), title.tolist(),
             variant.tolist(), n_skills.tolist(), skill_order.tolist(), n_tasks.tolist(), task_order.tolist(),
-            n_cues.tolist(), cue_order.tolist(), template.tolist(), pc.tolist(),
+            n_cues.tolist(), cue_order.tolist(), template.tolist(), pc.tolist(), terms_u,
         )
         for (number, emp, org_i, j, kind_i, status_i, week_h, day_h, pos, is_night, is_evening, daytime,
-             edu_i, title_i, var_i, nsk, sk_order, ntk, tk_order, ncue, cu_order, tmpl, pc_i) in rows:
+             edu_i, title_i, var_i, nsk, sk_order, ntk, tk_order, ncue, cu_order, tmpl, pc_i, t_u) in rows:
             job_spec = table.jobs[j]
             demands, list_items, cues = variants[j][var_i]
             skills = [job_spec.skills[i] for i in sk_order[:nsk]]
@@ -346,4 +468,6 @@ def _placements(n: int, seed: int) -> Iterator[dict]:
             record["positions"] = pos
             record["status"] = _STATUSES[status_i]
             record["sector"] = SECTORS[table.sector[j]].name
+            record.update(_terms(kind_name, job_spec, week_h, record["hours_per_day"], is_evening, is_night,
+                                 demands, _Draws(t_u)))
             yield record

@@ -746,3 +746,84 @@ GENERIC_SKILLS = (
     "Nederlands", "Engels", "rijbewijs B", "MS Office", "samenwerken", "betrouwbaar", "zelfstandig werken",
     "klantvriendelijkheid", "plannen", "communicatie", "BHV", "Duits",
 )
+
+# Gross hourly wage bands per job title (euro, 2026, a full-time adult in the job's
+# usual CAO scales): the low end never below the statutory minimum wage. Places draw
+# their offered wage and candidates their former wage from these (contract v1.1).
+MINIMUM_WAGE = 14.71
+WAGES: Mapping[str, tuple[float, float]] = {
+    "Zorgassistent": (15.20, 18.60),
+    "Verzorgende IG": (17.00, 22.40),
+    "Activiteitenbegeleider": (16.80, 22.00),
+    "Medisch secretaresse": (17.50, 23.20),
+    "Medewerker patiëntenservice": (14.80, 17.60),
+    "Pedagogisch medewerker kinderafdeling": (18.40, 25.60),
+    "Orderpicker": (MINIMUM_WAGE, 16.80),
+    "Orderpicker koel- en vriesvers": (15.20, 17.80),
+    "Heftruckchauffeur": (15.40, 18.40),
+    "Magazijnmedewerker": (14.90, 18.20),
+    "Pakketbezorger": (MINIMUM_WAGE, 17.00),
+    "Logistiek planner": (18.50, 26.00),
+    "Administratief medewerker": (15.60, 20.40),
+    "Financieel administratief medewerker": (18.20, 26.40),
+    "Medewerker salarisadministratie": (19.00, 27.50),
+    "Receptiemedewerker": (15.00, 19.20),
+    "Medewerker klantenservice": (14.90, 18.80),
+    "Servicedesk medewerker": (17.20, 23.50),
+    "Applicatiebeheerder": (21.50, 30.50),
+    "Junior softwareontwikkelaar": (19.50, 27.50),
+    "Systeembeheerder": (21.00, 29.50),
+    "Data-analist": (22.50, 30.50),
+    "Werkplekondersteuner": (16.50, 21.50),
+    "Medewerker bediening": (MINIMUM_WAGE, 16.60),
+    "Kok": (15.40, 21.00),
+    "Medewerker spoelkeuken": (MINIMUM_WAGE, 15.80),
+    "Barmedewerker": (MINIMUM_WAGE, 16.80),
+    "Medewerker bedrijfsrestaurant": (14.80, 17.20),
+    "Schoonmaakmedewerker": (14.90, 16.40),
+    "Glazenwasser": (15.60, 18.80),
+    "Huishoudelijk medewerker": (14.80, 17.40),
+    "Teamleider schoonmaak": (17.20, 22.50),
+    "Onderwijsassistent": (17.30, 23.60),
+    "Pedagogisch medewerker kinderopvang": (16.40, 22.00),
+    "Docent Nederlands": (24.00, 33.50),
+    "Leerkracht basisonderwijs": (22.80, 32.40),
+    "Conciërge": (15.80, 20.40),
+    "Medewerker leerlingenadministratie": (16.60, 22.00),
+    "Monteur installatietechniek": (16.20, 22.80),
+    "Elektromonteur": (16.50, 23.00),
+    "Productiemedewerker": (MINIMUM_WAGE, 17.80),
+    "Onderhoudsmonteur": (18.20, 25.00),
+    "Tekenaar-constructeur": (19.00, 27.00),
+    "Lasser": (16.00, 21.50),
+    "Verkoopmedewerker": (MINIMUM_WAGE, 17.20),
+    "Kassamedewerker": (MINIMUM_WAGE, 16.00),
+    "Vakkenvuller": (MINIMUM_WAGE, 15.60),
+    "Assistent-filiaalmanager": (16.80, 22.40),
+    "Baliemedewerker burgerzaken": (18.00, 24.40),
+    "Beleidsmedewerker": (24.50, 34.50),
+    "Handhaver openbare ruimte": (18.20, 24.60),
+    "Juridisch medewerker": (22.00, 32.00),
+    "Medewerker archief": (16.40, 21.60),
+    "Medewerker groenvoorziening": (15.60, 20.00),
+    "Receptiemedewerker vakantiepark": (MINIMUM_WAGE, 17.60),
+    "Gastheer/gastvrouw vakantiepark": (MINIMUM_WAGE, 17.40),
+    "Medewerker animatie": (MINIMUM_WAGE, 16.60),
+    "Medewerker reserveringen": (15.20, 18.80),
+    "Medewerker technische dienst recreatiepark": (15.80, 20.40),
+    "Schoonmaker vakantiewoningen": (MINIMUM_WAGE, 15.60),
+}
+_unpaid_jobs = sorted({j.title for s in SECTORS for j in s.jobs} - set(WAGES))
+if _unpaid_jobs:
+    raise ValueError(f"jobs without a wage band: {_unpaid_jobs}")
+
+# Demand items an employer can lighten with a werkplekaanpassing (a lifting aid, a
+# sit-stand desk, a stool at the counter, a ground-floor workplace, a hoog-laagbed):
+# one level lighter. Only where the work does not ask the full norm (a demand of at
+# least 1): lifting at the norm is an orderpicker's work itself, and walking at the
+# norm a parkhost's; no aid takes those away.
+ADJUSTABLE_ORD = ("IV.13", "IV.14", "IV.12", "V.4", "V.3", "V.2", "IV.16", "IV.17", "IV.18", "IV.10", "IV.20")
+# Conditions a workplace can add for the personal functioning (I.8): a quiet spot
+# without distraction (1), without frequent interruptions (3), without
+# frequent deadlines or peaks (4).
+ADJUSTABLE_I8 = (1, 3, 4)

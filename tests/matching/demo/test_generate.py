@@ -16,6 +16,7 @@ from matching.demo import (
     generate_demo,
     generate_placements,
     story_candidates,
+    story_placements,
 )
 from matching.contract.models import PLACEMENT_KINDS, PLACEMENT_STATUSES, Candidate, Placement
 from matching.settings import REPO_ROOT
@@ -148,10 +149,16 @@ def test_committed_demo_candidates_are_the_stories():
 
 def test_generate_demo(tmp_path: Path):
     counts = generate_demo(tmp_path, n_placements=30, n_candidates=10, seed=2)
-    assert counts == {"placements": 30, "candidates": 15}
+    # The stories come with the places of their own employers.
+    n_story_places = len(story_placements())
+    assert counts == {"placements": 30 + n_story_places, "candidates": 15}
     candidates = [json.loads(line) for line in (tmp_path / "candidates.jsonl").read_text("utf-8").splitlines()]
     assert [c["id"] for c in candidates[:5]] == [f"c-story-{i}" for i in range(1, 6)]
-    assert len((tmp_path / "placements.jsonl").read_text("utf-8").splitlines()) == 30
+    places = [json.loads(line) for line in (tmp_path / "placements.jsonl").read_text("utf-8").splitlines()]
+    assert len(places) == 30 + n_story_places
+    assert places[30:] == story_placements()
+    # The generated candidates work for the generated world's employers where they can.
+    assert candidates[5:] == list(generate_candidates(10, seed=2, n_placements=30))
 
     counts = generate_demo(tmp_path / "plain", n_placements=3, n_candidates=4, include_stories=False)
     assert counts == {"placements": 3, "candidates": 4}
