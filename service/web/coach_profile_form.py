@@ -1,9 +1,13 @@
 """The candidate form: a ``CandidateBody`` as form fields and back.
 
 Field names follow the model's paths (``education.level``, ``wishes.hours_per_week``,
-``experience.1.title``, ``capacity.IV.13``), so a pydantic error lands beside the
-field it concerns. Parsing builds plain JSON data and lets ``CandidateBody``
-judge it: the page refuses exactly what the API would refuse.
+``experience.1.title``, ``capacity.IV.13``, ``former_work.hourly_wage``,
+``hours_outlook.from``), so a pydantic error lands beside the field it concerns.
+Parsing builds plain JSON data and lets ``CandidateBody`` judge it: the page
+refuses exactly what the API would refuse.
+
+Contract v1.1 adds the own employer (whose places are spoor 1), the work before
+sickness (the base of the 65% rule) and the bedrijfsarts' build-up prognosis.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ from starlette.datastructures import FormData
 from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS
 from service.schemas import CandidateBody
 from service.web import capacity_form
-from service.web.forms import KIND_LABELS, FormErrors, dutch_errors, number, text, texts
+from service.web.forms import KIND_LABELS, WAGE_NOT_POSITIVE, FormErrors, dutch_errors, number, text, texts
 
 # Empty experience rows offered below the filled ones.
 SPARE_EXPERIENCE_ROWS = 2
@@ -25,8 +29,16 @@ MAX_EXPERIENCE_ROWS = 20
 EDUCATION_OPTIONS = [("", "– kies –")] + [(level, level) for level in EDUCATION_LEVELS]
 KIND_OPTIONS = [(k, KIND_LABELS[k]) for k in PLACEMENT_KINDS]
 DATE_FIELDS = ("sick_since", "first_year_evaluation", "spoor2_started")
+FORMER_FIELDS = ("former_work.title", "former_work.hours_per_week", "former_work.hourly_wage")
+OUTLOOK_FIELDS = ("hours_outlook.hours_per_week", "hours_outlook.from")
+V11_FIELDS = ("employer_id", *FORMER_FIELDS, *OUTLOOK_FIELDS)
 IDENTITY_FIELDS = ("id", "max_travel_km", "education.level", "education.field", "skills", "wishes.kinds",
-                   "wishes.hours_per_week", "wishes.text", *DATE_FIELDS)
+                   "wishes.hours_per_week", "wishes.text", *DATE_FIELDS, *V11_FIELDS)
+NO_EMPLOYER = ("", "– geen of onbekend –")
+# The v1.1 fields' Dutch names, at the start of a refusal so the summary at the top reads on its own.
+V11_LABELS = {"employer_id": "Eigen werkgever", "former_work.title": "Vorige functie",
+              "former_work.hours_per_week": "Uren per week", "former_work.hourly_wage": "Uurloon",
+              "hours_outlook.hours_per_week": "Verwachte uren per week", "hours_outlook.from": "Vanaf"}
 _POSTCODE = re.compile(r"^\d{4}\s*([A-Za-z]{2})?$")
 
 
@@ -42,7 +54,8 @@ def values_of(body: CandidateBody | None) -> dict[str, Any]:
         return {"id": "", "home": "", "max_travel_km": "", "education.level": "", "education.field": "",
                 "experience": [{"title": "", "years": "", "description": ""}] * (SPARE_EXPERIENCE_ROWS + 1),
                 "skills": "", "wishes.kinds": [], "wishes.hours_per_week": "", "wishes.text": "",
-                "sick_since": "", "first_year_evaluation": "", "spoor2_started": "", "capacity": {}}
+                "sick_since": "", "first_year_evaluation": "", "spoor2_started": "", "capacity": {},
+                **{name: "" for name in V11_FIELDS}}
     home = body.home
     if home.postcode is not None:
         home_text = home.postcode
@@ -60,7 +73,22 @@ def values_of(body: CandidateBody | None) -> dict[str, Any]:
         "wishes.text": body.wishes.text,
         **{name: (getattr(body, name).isoformat() if getattr(body, name) else "") for name in DATE_FIELDS},
         "capacity": capacity_form.values_of(body.capacity),
+        "employer_id": body.employer_id or "",
+        "former_work.title": body.former_work.title if body.former_work else "",
+        "former_work.hours_per_week": _plain(body.former_work.hours_per_week) if body.former_work else "",
+        "former_work.hourly_wage": _plain(body.former_work.hourly_wage) if body.former_work else "",
+        "hours_outlook.hours_per_week": _plain(body.hours_outlook.hours_per_week) if body.hours_outlook else "",
+        "hours_outlook.from": body.hours_outlook.from_.isoformat() if body.hours_outlook else "",
     }
+
+
+def employer_options(organisations: list[tuple[str, str]], current: str = "") -> list[tuple[str, str]]:
+    """The own-employer select: the organisations spoormatch knows, and the stored one
+    even when it is not among them (set through the API), so saving never loses it."""
+    options = [NO_EMPLOYER] + [(org_id, f"{name} ({org_id})") for org_id, name in organisations]
+    if current and current not in {key for key, _ in options}:
+        options.append((current, f"{current} (niet bekend in spoormatch)"))
+    return options
 
 
 def _experience_count(form: FormData) -> int:
@@ -76,18 +104,21 @@ def values_from_form(form: FormData) -> dict[str, Any]:
         rows.append({"title": "", "years": "", "description": ""})
     values = {name: text(form, name) for name in ("id", "home", "max_travel_km", "education.level",
                                                    "education.field", "skills", "wishes.hours_per_week",
-                                                   "wishes.text", *DATE_FIELDS)}
+                                                   "wishes.text", *DATE_FIELDS, *V11_FIELDS)}
     return {**values, "experience": rows, "wishes.kinds": texts(form, "wishes.kinds"),
             "capacity": capacity_form.values_from_form(form)}
 
 
-def parse(form: FormData, before: CandidateBody | None) -> tuple[CandidateBody | None, FormErrors]:
+def parse(form: FormData, before: CandidateBody | None,
+          employers: set[str] | None = None) -> tuple[CandidateBody | None, FormErrors]:
     """The candidate the form describes, or the errors per field. ``before`` is the stored
-    candidate when editing: its id stays, and fields the form does not show are kept."""
+    candidate when editing: its id stays, and fields the form does not show are kept.
+    ``employers``: the own employers the select offers (None: any id)."""
     errors = FormErrors()
     # Exact model paths first: a bare first part ("wishes") would pull a nested error to the wrong field.
     field_map: dict[str, str] = {**capacity_form.field_map(), **{n: n for n in IDENTITY_FIELDS},
-                                 "education": "education.level", "wishes": "wishes.text"}
+                                 "education": "education.level", "wishes": "wishes.text",
+                                 "former_work": "former_work.title", "hours_outlook": "hours_outlook.hours_per_week"}
     data: dict[str, Any] = {}
 
     data["id"] = before.id if before is not None else text(form, "id", 200)
@@ -145,6 +176,7 @@ def parse(form: FormData, before: CandidateBody | None) -> tuple[CandidateBody |
             data[name] = value
 
     data["capacity"] = capacity_form.parse(form, errors, before.capacity if before is not None else None)
+    _parse_v11(form, errors, data, employers)
 
     try:
         body = CandidateBody.model_validate(data)
@@ -163,11 +195,48 @@ def parse(form: FormData, before: CandidateBody | None) -> tuple[CandidateBody |
         for name, message in found.items():
             # A field that already has its own error (e.g. an unreadable number) keeps that one.
             if name not in errors.by_field:
-                errors.add(name, message)
+                label = V11_LABELS.get(name)
+                errors.add(name, f"{label}: {message}" if label and not message.startswith(label) else message)
         return None, errors
     if errors:
         return None, errors
     return body, errors
+
+
+def _parse_v11(form: FormData, errors: FormErrors, data: dict[str, Any], employers: set[str] | None) -> None:
+    """The own employer, the former work and the outlook into ``data`` (absent when left empty)."""
+    employer = text(form, "employer_id", 200)
+    if employer:
+        if employers is not None and employer not in employers:
+            errors.add("employer_id", "Eigen werkgever: kies een werkgever uit de lijst")
+        else:
+            data["employer_id"] = employer
+
+    former: dict[str, Any] = {}
+    title = text(form, "former_work.title", 400)
+    if title:
+        former["title"] = title
+    hours = number(form, "former_work.hours_per_week", errors, label="Uren per week")
+    if hours is not None:
+        former["hours_per_week"] = hours
+    wage = number(form, "former_work.hourly_wage", errors, label="Uurloon")
+    if wage is not None:
+        if wage <= 0:
+            errors.add("former_work.hourly_wage", f"Uurloon: {WAGE_NOT_POSITIVE}")
+        former["hourly_wage"] = wage
+    if former:
+        data["former_work"] = former
+
+    outlook: dict[str, Any] = {}
+    hours = number(form, "hours_outlook.hours_per_week", errors, label="Verwachte uren per week")
+    if hours is not None:
+        outlook["hours_per_week"] = hours
+    start = text(form, "hours_outlook.from", 40)
+    if start:
+        outlook["from"] = start
+    if outlook:
+        # Both or neither: a prognosis needs its hours and its date (the model says which is missing).
+        data["hours_outlook"] = outlook
 
 
 def problem_fields() -> dict[str, str]:

@@ -19,6 +19,8 @@ from starlette.datastructures import FormData
 GENERAL = "_"
 # The contract's kinds of place as every page names them.
 KIND_LABELS = {"vacature": "Vacature", "detachering": "Detachering", "werkervaringsplek": "Werkervaringsplek"}
+# A wage of 0 or less: the contract's wage is a positive amount, and no pay is said otherwise.
+WAGE_NOT_POSITIVE = "vul een bedrag in van meer dan € 0 (bruto per uur)"
 
 
 @dataclass
@@ -135,6 +137,24 @@ _PHRASES = [
     (re.compile(r"no such place|unknown place.*"), "onbekende plaats"),
     (re.compile(r"you already have a candidate with this id"), "u heeft al een kandidaat met deze code"),
     (re.compile(r"a place with this id already exists.*"), "er bestaat al een plek met deze code"),
+    # Contract v1.1 (matching/contract/models.py): start hours, wages, the outlook and adjustments.
+    # Before the hours-per-day rule below: its pattern would match the start hours too.
+    (re.compile(r"is more than hours_per_week \([\d.]+\); a start builds up.*", re.S),
+     "meer dan de uren per week van de plek; iemand begint met minder uren en bouwt op naar de volle uren"),
+    (re.compile(r"is more hours than a week can hold.*"), "meer uren dan er in een week passen (168)"),
+    (re.compile(r"is not a number of hours; give more than 0"), "vul een aantal uren in, meer dan 0"),
+    (re.compile(r"^max: [\d.]+ is below min.*|^[\d.]+ is below min.*"), "het hoogste uurloon is lager dan het laagste"),
+    (re.compile(r"^([\d.]+) hours asks more than the place's ([\d.]+).*", re.S),
+     r"\1 uur is meer dan de plek nu vraagt (\2 uur); een aanpassing maakt het werk alleen lichter"),
+    (re.compile(r"^level \d+ asks more than the demand.*|would ask more; an adjustment only makes the work lighter"),
+     "vraagt meer dan het werk nu vraagt; een aanpassing maakt het werk alleen lichter"),
+    (re.compile(r"^drops condition\(s\).*"),
+     "laat iets weg wat de werkplek nu al biedt; een aanpassing voegt alleen iets toe"),
+    (re.compile(r"^adds exposure\(s\).*"),
+     "voegt iets toe wat het werk nu niet heeft; een aanpassing haalt alleen iets weg"),
+    (re.compile(r"^the only adjustment is false.*"), "een aanpassing kan dit alleen uit het werk halen"),
+    (re.compile(r"^work times are adjusted by.*"), "werktijden worden aangepast met de uren per dag en per week"),
+    (re.compile(r"^expected a number of hours above 0.*"), "vul een aantal uren in, meer dan 0"),
     (re.compile(r"hours_per_day .* more than .*|exceeds hours_per_week.*|^[\d.]+ is more than hours_per_week.*"),
      "meer uren per dag dan per week"),
     (re.compile(r"^[\d.]+ cannot be worked in 7 days.*"), "meer uren per week dan in zeven werkdagen passen"),
@@ -174,11 +194,14 @@ def dutch_errors(exc: ValidationError, field_map: dict[str, str] | None = None) 
             if ": " in message:
                 named, _, rest = message.partition(": ")
                 if re.fullmatch(r"[\w.\[\]-]+", named):
-                    path, message = named, rest
+                    path, message = _named_path(path, named, field_map), rest
             reason = dutch_reason(message)
         elif kind in _TYPE_TEXT:
             try:
-                reason = _TYPE_TEXT[kind].format(**(err.get("ctx") or {}))
+                # 60.0 is written 60, and 0.5 as a Dutch reader writes it: 0,5.
+                context = {k: f"{v:g}".replace(".", ",") if isinstance(v, float) else v
+                           for k, v in (err.get("ctx") or {}).items()}
+                reason = _TYPE_TEXT[kind].format(**context)
             except (KeyError, IndexError):
                 reason = _TYPE_TEXT[kind]
         else:
@@ -186,6 +209,13 @@ def dutch_errors(exc: ValidationError, field_map: dict[str, str] | None = None) 
         name = field_map.get(path) or field_map.get(path.split(".")[0]) or path or GENERAL
         errors.add(name, reason)
     return errors
+
+
+def _named_path(loc: str, named: str, field_map: dict[str, str]) -> str:
+    """The path a validator's message is about: a nested model's validator names its
+    own field ("max" in "hourly_wage"), so the full path is tried first."""
+    full = f"{loc}.{named}" if loc else named
+    return full if full in field_map else named
 
 
 def refusal_errors(problems: list[str], field_map: dict[str, str] | None = None) -> FormErrors:

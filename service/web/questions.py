@@ -18,8 +18,15 @@ one item, with the contract's semantics:
 Every level or code of an asked item has an answer, so a place posted through
 the API can be edited here without losing a demand. Codes the questions do not
 offer ("overige voorwaarden") and items they do not ask about are kept by
-:func:`merge_demands`. Pure data and functions: no web imports, so the mapping
-is tested on its own.
+:func:`merge_demands`.
+
+Each question has an optional follow-up, "Kan dit worden aangepast als dat nodig
+is?" (contract v1.1, werkplekaanpassing). Its answer becomes the place's
+``adjustments`` entry for the item, always lighter than the demand: an ORD level
+above the demand's, COND conditions added to the ones met, a CAT exposure or BIN
+aspect taken away. :func:`merge_adjustments` keeps what the follow-ups do not ask.
+
+Pure data and functions: no web imports, so the mapping is tested on its own.
 """
 
 from __future__ import annotations
@@ -29,6 +36,8 @@ from typing import Any, Mapping
 
 ORD, COND, CAT, BIN = "ORD", "COND", "CAT", "BIN"
 NONE_OF_THESE = "geen"
+# A follow-up's "yes, that can be taken away" (CAT and BIN).
+YES = "ja"
 # The value of the "no / don't know" answer of a select: the form's empty option.
 BLANK = ""
 
@@ -52,11 +61,30 @@ class Question:
     blank_label: str = "Weet ik niet"
     # COND only: the codes kept from a stored place but not offered here.
     hidden_codes: tuple[int, ...] = field(default=())
+    # The follow-up "can this be adjusted if needed?", in the employer's words.
+    adjust_text: str = ""
 
     @property
     def field(self) -> str:
         """The form field's name (and id)."""
         return f"q_{self.key}"
+
+    @property
+    def adjust_field(self) -> str:
+        """The follow-up's form field."""
+        return f"a_{self.key}"
+
+    @property
+    def adjust_options(self) -> tuple[Option, ...]:
+        """What the follow-up offers. ORD: the answers lighter than the heaviest (the
+        heaviest work can never be what it is made lighter to); COND: the conditions
+        the workplace could offer; CAT and BIN: "ja", taking the exposure away."""
+        if self.type == ORD:
+            heaviest = min(o.demand for o in self.options)
+            return tuple(o for o in self.options if o.demand != heaviest)
+        if self.type == COND:
+            return self.options
+        return (Option(YES, "Ja", [] if self.type == CAT else False),)
 
     @property
     def multiple(self) -> bool:
@@ -76,20 +104,22 @@ class Group:
 
 
 def _ord(key: str, item: str, text: str, hint: str, *levels: tuple[int, str],
-         blank: str = "Nee, of weet ik niet") -> Question:
+         blank: str = "Nee, of weet ik niet", adjust: str = "") -> Question:
     """An ORD question: one answer per level, lightest work first."""
     options = tuple(Option(f"{item_level}", label, item_level) for item_level, label in levels)
-    return Question(key, item, ORD, text, hint, options, blank)
+    return Question(key, item, ORD, text, hint, options, blank,
+                    adjust_text=adjust or "Kan dit zo nodig lichter worden gemaakt? Tot hoever dan?")
 
 
-def _bin(key: str, item: str, text: str, hint: str = "") -> Question:
-    return Question(key, item, BIN, text, hint, (Option("ja", "Ja", True), Option("nee", "Nee", False)))
+def _bin(key: str, item: str, text: str, hint: str = "", adjust: str = "") -> Question:
+    return Question(key, item, BIN, text, hint, (Option("ja", "Ja", True), Option("nee", "Nee", False)),
+                    adjust_text=adjust or "Kan dat zo nodig uit het werk worden gehaald?")
 
 
 def _cond(key: str, item: str, text: str, hint: str, codes: tuple[tuple[int, str], ...],
-          hidden: tuple[int, ...]) -> Question:
+          hidden: tuple[int, ...], adjust: str = "") -> Question:
     options = tuple(Option(str(code), label, code) for code, label in codes)
-    return Question(key, item, COND, text, hint, options, "Niet ingevuld", hidden)
+    return Question(key, item, COND, text, hint, options, "Niet ingevuld", hidden, adjust)
 
 
 GROUPS: tuple[Group, ...] = (
@@ -99,46 +129,55 @@ GROUPS: tuple[Group, ...] = (
              (3, "Af en toe lichte dingen, tot ongeveer 2 kilo"),
              (2, "Tot ongeveer 5 kilo, ook vaker per uur"),
              (1, "Tot ongeveer 10 kilo, een paar keer per uur"),
-             (0, "Ongeveer 15 kilo of zwaarder")),
+             (0, "Ongeveer 15 kilo of zwaarder"),
+             adjust="Kan het tillen zo nodig lichter? Tot hoe zwaar dan?"),
         _ord("dragen", "IV.14", "Moet er iets gedragen worden terwijl iemand loopt? Hoe zwaar?",
              "Bijvoorbeeld dozen of kratten wegbrengen.",
              (3, "Lichte dingen, tot ongeveer 2 kilo"),
              (2, "Tot ongeveer 5 kilo, een minuut achter elkaar"),
              (1, "Tot ongeveer 10 kilo, een paar minuten achter elkaar"),
-             (0, "Ongeveer 15 kilo of zwaarder, tot vier minuten achter elkaar")),
+             (0, "Ongeveer 15 kilo of zwaarder, tot vier minuten achter elkaar"),
+             adjust="Kan het dragen zo nodig lichter? Tot hoe zwaar dan?"),
     )),
     Group("Lopen, staan en zitten", (
         _ord("lopen_achtereen", "IV.16", "Hoe lang loopt iemand achter elkaar?", "",
              (3, "Korter dan 5 minuten"),
              (2, "Ongeveer een kwartier"),
              (1, "Ongeveer een half uur"),
-             (0, "Een uur of langer")),
+             (0, "Een uur of langer"),
+             adjust="Kan dat zo nodig korter, bijvoorbeeld met een plek om tussendoor te zitten? Tot hoe lang dan?"),
         _ord("lopen_totaal", "IV.17", "Hoeveel loopt iemand op een werkdag bij elkaar?", "",
              (3, "Minder dan een half uur"),
              (2, "Ongeveer een uur"),
              (1, "Ongeveer vier uur"),
-             (0, "Het grootste deel van de dag")),
+             (0, "Het grootste deel van de dag"),
+             adjust="Kan er zo nodig minder gelopen worden? Hoeveel dan?"),
         _ord("staan_achtereen", "V.3", "Hoe lang staat iemand achter elkaar stil op één plek?",
              "Bijvoorbeeld achter een balie, kassa of werkbank.",
              (3, "Korter dan 5 minuten"),
              (2, "Ongeveer een kwartier"),
              (1, "Ongeveer een half uur"),
-             (0, "Een uur of langer")),
+             (0, "Een uur of langer"),
+             adjust="Kan dat zo nodig korter, bijvoorbeeld met een stoel of een zit-sta-bureau? Tot hoe lang dan?"),
         _ord("staan_totaal", "V.4", "Hoeveel staat iemand op een werkdag bij elkaar?", "",
              (3, "Minder dan een half uur"),
              (2, "Ongeveer een uur"),
              (1, "Ongeveer vier uur"),
-             (0, "Het grootste deel van de dag")),
+             (0, "Het grootste deel van de dag"),
+             adjust="Kan er zo nodig minder gestaan worden? Hoeveel dan?"),
         _ord("zitten_achtereen", "V.1", "Hoe lang zit iemand achter elkaar zonder op te staan?", "",
              (3, "Korter dan een kwartier"),
              (2, "Ongeveer een half uur"),
              (1, "Ongeveer een uur"),
-             (0, "Twee uur of langer")),
+             (0, "Twee uur of langer"),
+             adjust="Kan iemand zo nodig vaker opstaan, bijvoorbeeld met een zit-sta-bureau? "
+                    "Hoe lang zit iemand dan achter elkaar?"),
         _ord("zitten_totaal", "V.2", "Hoeveel zit iemand op een werkdag bij elkaar?", "",
              (3, "Minder dan vier uur"),
              (2, "Ongeveer vier uur"),
              (1, "Het grootste deel van de dag"),
-             (0, "Vrijwel de hele werkdag")),
+             (0, "Vrijwel de hele werkdag"),
+             adjust="Kan er zo nodig minder gezeten worden? Hoeveel dan?"),
     )),
     Group("Bewegen", (
         _ord("bukken", "IV.10", "Moet er vaak gebukt worden?",
@@ -146,36 +185,45 @@ GROUPS: tuple[Group, ...] = (
              (3, "Af en toe, tot ongeveer 50 keer per uur"),
              (2, "Regelmatig, ongeveer 150 keer per uur"),
              (1, "Vaak, ongeveer 300 keer per uur"),
-             (0, "Heel vaak, ongeveer 600 keer per uur")),
+             (0, "Heel vaak, ongeveer 600 keer per uur"),
+             adjust="Kan er zo nodig minder gebukt worden, bijvoorbeeld door spullen hoger te zetten? Hoe vaak dan?"),
         _ord("knielen", "IV.20", "Moet er geknield of gehurkt worden?", "",
              (3, "Heel af en toe, minder dan twee keer per uur"),
              (2, "Hooguit twee keer per uur"),
              (1, "Hooguit vijf keer per uur"),
-             (0, "Ongeveer tien keer per uur of vaker")),
+             (0, "Ongeveer tien keer per uur of vaker"),
+             adjust="Kan er zo nodig minder geknield of gehurkt worden? Hoe vaak dan?"),
         _ord("trappen", "IV.18", "Moet er trap gelopen worden?", "",
              (3, "Alleen een opstapje of klein trapje"),
              (2, "Eén trap op óf af"),
              (1, "Eén trap op en weer af"),
-             (0, "Twee trappen of meer in één keer, op en af")),
+             (0, "Twee trappen of meer in één keer, op en af"),
+             adjust="Kan het werk zo nodig met minder traplopen, bijvoorbeeld met een lift of een plek beneden? "
+                    "Hoeveel dan?"),
         _ord("klimmen", "IV.19", "Moet er geklommen worden?", "",
              (3, "Nauwelijks; er is geen opstap nodig"),
              (2, "Een opstapje"),
              (1, "Een huishoudtrap, tot ongeveer 3 meter"),
-             (0, "Een ladder, tot ongeveer 5 meter")),
+             (0, "Een ladder, tot ongeveer 5 meter"),
+             adjust="Kan het werk zo nodig met minder klimmen? Hoeveel dan?"),
         _ord("reiken", "IV.8", "Moet er vaak gereikt worden, bijvoorbeeld naar schappen of een band?", "",
              (2, "Regelmatig, ongeveer 300 keer per uur"),
              (1, "Vaak, ongeveer 600 keer per uur"),
-             (0, "Heel vaak, ongeveer 1200 keer per uur")),
+             (0, "Heel vaak, ongeveer 1200 keer per uur"),
+             adjust="Kan er zo nodig minder gereikt worden, bijvoorbeeld door de werkplek anders in te richten? "
+                    "Hoe vaak dan?"),
         _ord("boven_schouder", "V.7", "Wordt er boven schouderhoogte gewerkt?",
              "Bijvoorbeeld vakken vullen op een hoge plank.",
              (2, "Nauwelijks"),
              (1, "Steeds ongeveer een minuut achter elkaar"),
-             (0, "Steeds twee minuten achter elkaar, vaker per uur")),
+             (0, "Steeds twee minuten achter elkaar, vaker per uur"),
+             adjust="Kan er zo nodig minder boven schouderhoogte gewerkt worden? Hoeveel dan?"),
         _ord("toetsenbord", "IV.4", "Hoeveel uur per dag wordt er met toetsenbord en muis gewerkt?", "",
              (3, "Minder dan een half uur"),
              (2, "Ongeveer een uur"),
              (1, "Ongeveer vier uur"),
-             (0, "Het grootste deel van de dag")),
+             (0, "Het grootste deel van de dag"),
+             adjust="Kan er zo nodig minder met toetsenbord en muis gewerkt worden? Hoeveel dan?"),
     )),
     Group("De werkplek en het contact", (
         _cond("werkplek", "I.8", "Is het een rustige werkplek zonder veel onderbrekingen? Vink aan wat klopt.",
@@ -186,7 +234,9 @@ GROUPS: tuple[Group, ...] = (
                (4, "Weinig deadlines of drukke pieken"),
                (5, "Geen hoog werktempo nodig"),
                (6, "Geen bijzonder risico voor de eigen veiligheid")),
-              hidden=(7,)),
+              hidden=(7,),
+              adjust="Kan de werkplek zo nodig rustiger worden, bijvoorbeeld een stille kamer of vaste taken? "
+                     "Vink aan wat u dan kunt bieden."),
         _cond("contact", "II.12", "Hoe is het contact met anderen? Vink aan wat klopt.",
               "Laat alles leeg als u het niet weet. Wat u niet aanvinkt, geldt als: klopt niet.",
               ((1, "Weinig of geen rechtstreeks contact met klanten"),
@@ -194,18 +244,24 @@ GROUPS: tuple[Group, ...] = (
                (3, "Er is altijd een collega of leidinggevende om op terug te vallen (geen functie alleen)"),
                (4, "Direct contact met collega's is niet nodig"),
                (5, "Geen leidinggevende taken")),
-              hidden=(6,)),
+              hidden=(6,),
+              adjust="Kan het contact met anderen zo nodig worden aangepast? Vink aan wat u dan kunt bieden."),
     )),
     Group("De omgeving", (
         Question("temperatuur", "III.1", CAT, "Wordt er gewerkt in grote hitte of strenge kou?",
                  "Hitte: boven 35 °C. Strenge kou: onder −15 °C, bijvoorbeeld in een vriescel.",
                  (Option("nee", "Nee", []), Option("hitte", "Ja, in hitte", [1]),
-                  Option("kou", "Ja, in strenge kou", [2]), Option("beide", "Ja, in hitte én in kou", [1, 2]))),
-        _bin("stof", "III.5", "Komen er stof, rook, gassen of dampen vrij?"),
-        _bin("lawaai", "III.6", "Is het lawaaiig op de werkplek?", "Bijvoorbeeld door machines of harde muziek."),
-        _bin("trillingen", "III.7", "Wordt er gewerkt met trillend gereedschap of op een trillende machine?"),
+                  Option("kou", "Ja, in strenge kou", [2]), Option("beide", "Ja, in hitte én in kou", [1, 2])),
+                 adjust_text="Kan iemand zo nodig werken zonder hitte of kou?"),
+        _bin("stof", "III.5", "Komen er stof, rook, gassen of dampen vrij?",
+             adjust="Kan iemand zo nodig werken zonder stof, rook, gassen of dampen?"),
+        _bin("lawaai", "III.6", "Is het lawaaiig op de werkplek?", "Bijvoorbeeld door machines of harde muziek.",
+             adjust="Kan iemand zo nodig op een plek zonder lawaai werken?"),
+        _bin("trillingen", "III.7", "Wordt er gewerkt met trillend gereedschap of op een trillende machine?",
+             adjust="Kan het werk zo nodig zonder trillend gereedschap of trillende machine?"),
         _bin("rijden", "II.11", "Moet iemand voor het werk een voertuig besturen?",
-             "Bijvoorbeeld een bestelbus, heftruck of auto van de zaak."),
+             "Bijvoorbeeld een bestelbus, heftruck of auto van de zaak.",
+             adjust="Kan het werk zo nodig zonder dat iemand zelf rijdt?"),
     )),
 )
 
@@ -345,4 +401,122 @@ def demand_summary(demands: Mapping[str, Any]) -> list[tuple[str, str]]:
         else:
             text = q.label_of(value) if value else "-"
         out.append((q.text, text))
+    return out
+
+
+# -- the follow-ups: what the employer can adjust (contract v1.1) ----------------------
+
+class AdjustRefused(AnswerRefused):
+    """Follow-up answers that make no valid adjustment; ``problems`` is question key -> Dutch reason."""
+
+
+def adjust_answers_from(adjustments: Mapping[str, Any], demands: Mapping[str, Any]) -> dict[str, str | list[str]]:
+    """The follow-up answers that describe stored adjustments, to pre-fill the form.
+
+    An adjustment that changes nothing (the demand's own value, a COND code the
+    workplace meets already) shows as no answer: there is nothing to say yes to.
+    """
+    answers: dict[str, str | list[str]] = {}
+    for q in QUESTIONS:
+        value = adjustments.get(q.item)
+        demand = demands.get(q.item)
+        if q.type == ORD:
+            lighter = isinstance(value, int) and not isinstance(value, bool) and (
+                demand is None or value > demand)
+            offered = {o.demand for o in q.adjust_options}
+            answers[q.adjust_field] = str(value) if lighter and value in offered else BLANK
+        elif q.type == COND:
+            offered = {o.demand: o.value for o in q.options}
+            added = [offered[c] for c in (value or []) if c in offered and c not in (demand or [])]
+            answers[q.adjust_field] = added
+        elif q.type == CAT:
+            answers[q.adjust_field] = YES if value is not None and set(value) < set(demand or []) else BLANK
+        else:
+            answers[q.adjust_field] = YES if value is False and demand is True else BLANK
+    return answers
+
+
+def adjustments_from_answers(demands: Mapping[str, Any], answers: Answers,
+                             stored: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The adjustments of the asked items that the follow-ups describe, against the new demands.
+
+    ``answers`` is keyed by follow-up field (``a_tillen``). A follow-up about work
+    that asks nothing of the item (no lifting, no noise) adds nothing. A COND
+    adjustment keeps the codes of ``stored`` the questions do not offer. Raises
+    :class:`AdjustRefused` naming every follow-up that would not make the work lighter.
+    """
+    stored = stored or {}
+    problems: dict[str, str] = {}
+    out: dict[str, Any] = {}
+    for q in QUESTIONS:
+        raw = answers.get(q.adjust_field)
+        demand = demands.get(q.item)
+        if q.type == COND:
+            chosen = _as_list(raw)
+            offered = {o.value: o.demand for o in q.adjust_options}
+            if any(v not in offered for v in chosen):
+                problems[q.key] = "kies alleen uit de genoemde mogelijkheden"
+                continue
+            kept = [c for c in stored.get(q.item, []) if c in q.hidden_codes]
+            value = sorted(set(demand or []) | {offered[v] for v in chosen} | set(kept))
+            if set(value) - set(demand or []):
+                out[q.item] = value
+            continue
+        if raw is None or raw == BLANK:
+            continue
+        if not isinstance(raw, str):
+            problems[q.key] = "kies één antwoord"
+            continue
+        option = next((o for o in q.adjust_options if o.value == raw), None)
+        if option is None:
+            problems[q.key] = "kies een van de genoemde antwoorden"
+            continue
+        if q.type == ORD:
+            if demand is None:
+                problems[q.key] = "beantwoord eerst de vraag zelf: wat vraagt het werk nu?"
+            elif option.demand <= demand:
+                problems[q.key] = "kies iets lichters dan wat het werk nu vraagt (de vraag erboven)"
+            else:
+                out[q.item] = option.demand
+        elif q.type == CAT:
+            if demand:  # only work with an exposure can be done without it
+                # One exposure of two taken away (set through the API) stays as it was.
+                before = stored.get(q.item)
+                partial = isinstance(before, list) and set(before) < set(demand)
+                out[q.item] = sorted(before) if partial else []
+        elif demand is True:  # BIN: only an aspect the work involves can be taken out
+            out[q.item] = False
+    if problems:
+        raise AdjustRefused(problems)
+    return out
+
+
+def merge_adjustments(stored: Mapping[str, Any], demands: Mapping[str, Any], answers: Answers) -> dict[str, Any]:
+    """New adjustments of the asked items after an edit; adjustments of items the
+    questions do not ask about (set through the API) stay as stored. Work times
+    (``hours_per_day`` ... ``night``) are the caller's: they are not kept here."""
+    merged = {k: v for k, v in stored.items() if k not in ASKED_ITEMS and k not in WORK_TIME_KEYS}
+    merged.update(adjustments_from_answers(demands, answers, stored))
+    return merged
+
+
+# The work-time fields an adjustment may change; the place form asks them beside the hours.
+WORK_TIME_KEYS = ("hours_per_day", "hours_per_week", "evening", "night")
+
+
+def adjustment_summary(demands: Mapping[str, Any], adjustments: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(follow-up, answer) in plain Dutch for the asked items the employer can adjust; no item ids."""
+    answers = adjust_answers_from(adjustments, demands)
+    out: list[tuple[str, str]] = []
+    for q in QUESTIONS:
+        value = answers[q.adjust_field]
+        if not value:
+            continue
+        if q.type == COND:
+            text = "; ".join(q.label_of(v) for v in value)
+        elif q.type == ORD:
+            text = q.label_of(value)
+        else:
+            text = "Ja"
+        out.append((q.adjust_text, text))
     return out

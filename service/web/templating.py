@@ -38,7 +38,13 @@ def number(value: float | None, digits: int = 1) -> str:
     return text.replace(".", ",")
 
 
+def euro(value: float | None) -> str:
+    """An amount as a Dutch reader writes it: "€ 14,20"."""
+    return "-" if value is None else f"€ {value:.2f}".replace(".", ",")
+
+
 templates.env.filters["datum"] = dutch_date
+templates.env.filters["euro"] = euro
 templates.env.filters["getal"] = number
 
 

@@ -9,10 +9,13 @@ the profile form in :mod:`coach_profile`.
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from service import store
 from service.routes import candidates as candidate_routes
 from service.routes import digest as digest_routes
 from service.routes import dossier as dossier_routes
@@ -25,16 +28,20 @@ from service.web.routes import coach_feedback, coach_profile
 from service.web.routes.coach_common import (
     DECISION_LABELS,
     KIND_LABELS,
+    SPOOR_FILTERS,
+    SPOOR_ONE_BADGE,
     STATUS_BADGES,
     STATUS_LABELS,
-    VERDICT_LABELS,
+    VERDICT_FILTERS,
     WHY_LABELS,
     candidate_url,
     coach,
+    condition_views,
     ctx_of,
     feedback_label,
     label,
     place_info,
+    verdict_label,
 )
 from service.web.templating import render
 
@@ -88,26 +95,63 @@ def candidate_page(request: Request, candidate_id: str):
     set_aside = [{"f": f, "place": place_info(ctx, f.placement_id), "label": feedback_label(f.code, f.why)}
                  for f in feedback if f.code in HIDING_CODES and f.undone_at is None]
     intros = [{"f": f, "i": f.introduction, "place": place_info(ctx, f.placement_id),
-               "decision": DECISION_LABELS.get(f.introduction.decision or "", "Nog geen reactie")}
+               "decision": DECISION_LABELS.get(f.introduction.decision or "", "Nog geen reactie"),
+               "conditions": condition_views(f.introduction.conditions)}
               for f in feedback if f.introduction is not None]
     intros.reverse()  # newest first
+    filters = suggestion_filters(request)
+    query = filter_query(filters)
     return render(request, "coach/candidate.html", {
         "c": body, "base": candidate_url(candidate_id), "timeline": timeline,
         "status": STATUS_LABELS[timeline.status], "badge": STATUS_BADGES[timeline.status],
         "limits": capacity_form.summary(body.capacity), "set_aside": set_aside, "intros": intros,
-        "kind_labels": KIND_LABELS})
+        "kind_labels": KIND_LABELS, "employer_name": _organisation_name(ctx, body.employer_id),
+        "filters": filters, "filter_action": candidate_url(candidate_id) + "#suggesties",
+        "spoor_filters": SPOOR_FILTERS, "verdict_filters": VERDICT_FILTERS,
+        "suggestions_url": candidate_url(candidate_id, "/suggesties") + (f"?{query}" if query else "")})
 
 
-def suggestion_context(request: Request, user: sessions.WebUser, candidate_id: str) -> dict:
-    """The ranked places and the nearest misses, as the suggestions fragment shows them."""
+def _organisation_name(ctx, organisation_id: str | None) -> str:
+    if not organisation_id:
+        return ""
+    with ctx.db.read() as session:
+        row = store.find_organisation(session, organisation_id)
+    return f"{row.name} ({organisation_id})" if row is not None else organisation_id
+
+
+def suggestion_filters(request: Request) -> dict[str, str]:
+    """The spoor and verdict chosen on the page; anything else is "all" (a filter link is no form to refuse)."""
+    spoor = request.query_params.get("spoor", "")
+    verdict = request.query_params.get("verdict", "")
+    return {"spoor": spoor if spoor in SPOOR_FILTERS else "", "verdict": verdict if verdict in VERDICT_FILTERS else ""}
+
+
+def filter_query(filters: dict[str, str]) -> str:
+    return urlencode({k: v for k, v in filters.items() if v})
+
+
+def suggestion_context(request: Request, user: sessions.WebUser, candidate_id: str,
+                       filters: dict[str, str] | None = None) -> dict:
+    """The ranked places and the nearest misses, as the suggestions fragment shows them.
+
+    The filters go to the API's own route, so the page lists exactly what the API
+    answers for the same question (one ranker: spoor-1 places first).
+    """
     ctx = ctx_of(request)
-    result = suggestion_routes.suggestions(ctx, user.principal, candidate_id, top=SUGGESTIONS_SHOWN, kind=None,
-                                           explain_excluded=True)
+    filters = filters or {"spoor": "", "verdict": ""}
+    result = suggestion_routes.suggestions(
+        ctx, user.principal, candidate_id, top=SUGGESTIONS_SHOWN, kind=None, explain_excluded=True,
+        spoor=int(filters["spoor"]) if filters["spoor"] else None,
+        verdict=[filters["verdict"]] if filters["verdict"] else None)
     shown = []
     for s in result.suggestions:
         shown.append({
-            "s": s, "place": place_info(ctx, s.placement_id), "verdict": VERDICT_LABELS.get(s.verdict, s.verdict),
+            "s": s, "place": place_info(ctx, s.placement_id), "verdict": verdict_label(s.verdict, s.conditions),
+            "spoor_one": s.spoor == 1,
             "flags": [{"label": label(it.item), "reason": it.reason, "verdict": it.verdict} for it in s.items],
+            "conditions": condition_views(s.conditions),
+            "earnings": s.earnings,
+            "low_pay": any(it.item == "loon" for it in s.items),
             "contention": s.contention.text if s.contention is not None else "",
             "scarce": bool(s.contention is not None and s.contention.scarce),
         })
@@ -116,17 +160,23 @@ def suggestion_context(request: Request, user: sessions.WebUser, candidate_id: s
                            for it in e.items if it.verdict == "exceed"]}
                 for e in result.excluded or []]
     return {"base": candidate_url(candidate_id), "candidate_id": candidate_id, "shown": shown,
-            "excluded": excluded, "why_labels": WHY_LABELS, "feasible": result.feasible}
+            "excluded": excluded, "why_labels": WHY_LABELS, "feasible": result.feasible,
+            "spoor_one_count": sum(1 for x in shown if x["spoor_one"]), "spoor_one_badge": SPOOR_ONE_BADGE,
+            "filtered": any(filters.values()), "filters": filters,
+            "spoor_filters": SPOOR_FILTERS, "verdict_filters": VERDICT_FILTERS}
 
 
 @router.get("/coach/kandidaten/{candidate_id}/suggesties")
 def suggestions_page(request: Request, candidate_id: str):
     user = coach(request)
-    context = suggestion_context(request, user, candidate_id)
+    filters = suggestion_filters(request)
+    context = suggestion_context(request, user, candidate_id, filters)
     # app.js fetches the fragment into the candidate page; a browser without it gets a whole page.
     if request.headers.get("X-Partial") == "1":
         return render(request, "coach/_suggestions.html", context)
-    return render(request, "coach/suggestions.html", context)
+    return render(request, "coach/suggestions.html", {
+        **context, "filter_action": candidate_url(candidate_id, "/suggesties"), "all_url":
+        candidate_url(candidate_id, "/suggesties")})
 
 
 def _download_name(candidate_id: str, extension: str) -> str:

@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import Request
 
+from matching.constraints.reasons import employer_wording
 from matching.ranking.explanation import item_label
 from matching.reference.fml import load_catalogue
 from service.context import AppContext
@@ -15,7 +16,11 @@ from service.events import CODE_LABELS
 from service.web import sessions
 from service.web.forms import GENERAL, KIND_LABELS, FormErrors, dutch_reason
 
-VERDICT_LABELS = {"pass": "Past", "signal": "Let op", "adjust": "Met aanpassing", "exceed": "Past niet"}
+VERDICT_LABELS = {"pass": "Past", "signal": "Let op", "adjust": "Past met aanpassing", "exceed": "Past niet"}
+# The suggestion filters of the candidate page: query value -> Dutch label ("" is all).
+SPOOR_FILTERS = {"": "Alle werkgevers", "1": "Spoor 1: eigen werkgever", "2": "Spoor 2: andere werkgevers"}
+VERDICT_FILTERS = {"": "Alle", "pass": "Past", "signal": "Let op", "adjust": "Met aanpassing"}
+SPOOR_ONE_BADGE = "Spoor 1: eigen werkgever"
 WHY_LABELS = {"werk": "Het werk past niet", "reistijd": "Reistijd te lang", "uren": "De uren passen niet",
               "belasting": "Te belastend", "anders": "Anders"}
 STATUS_LABELS = {"overdue": "Te laat", "due": "Spoor 2 nu starten", "planned": "Start gepland",
@@ -55,6 +60,23 @@ def place_info(ctx: AppContext, placement_id: str) -> dict[str, Any]:
     return {"id": placement.id, "title": placement.title, "kind": placement.kind,
             "kind_label": KIND_LABELS.get(placement.kind, placement.kind), "employer_id": placement.employer_id,
             "hours_per_week": placement.hours_per_week}
+
+
+def verdict_label(verdict: str, conditions) -> str:
+    """A suggestion's verdict as the coach reads it; an adjusted place says what kind of condition it needs."""
+    if verdict != "adjust":
+        return VERDICT_LABELS.get(verdict, verdict)
+    kinds = {c.kind for c in conditions}
+    if kinds == {"opbouw"}:
+        return "Past met opbouw van uren"
+    if kinds == {"aanpassing", "opbouw"}:
+        return "Past met aanpassing en opbouw van uren"
+    return "Past met aanpassing"
+
+
+def condition_views(conditions) -> list[dict[str, str]]:
+    """Conditions for a template: the reason (coach-facing) and what the employer reads of it."""
+    return [{"kind": c.kind, "reason": c.reason, "employer": employer_wording(c)} for c in conditions]
 
 
 def feedback_label(code: str, why: str | None) -> str:

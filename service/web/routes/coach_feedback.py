@@ -1,5 +1,6 @@
 """Acting on a suggestion: set it aside with a reason, undo that, or introduce the
-candidate to the employer with a written motivation per signalled item.
+candidate to the employer with a written motivation per signalled item (and, for
+an adjusted place, the conditions agreed with the employer).
 
 All three go through the API's feedback route (``give_feedback``,
 ``undo_feedback``): its rules decide, and a refusal writes nothing.
@@ -24,6 +25,7 @@ from service.web.routes.coach_common import (
     WHY_LABELS,
     candidate_url,
     coach,
+    condition_views,
     ctx_of,
     feedback_errors,
     label,
@@ -112,6 +114,8 @@ def _introduce_page(request: Request, user: sessions.WebUser, candidate_id: str,
     return render(request, "coach/introduce.html", {
         "base": candidate_url(candidate_id), "candidate_id": candidate_id, "place": place_info(ctx, placement_id),
         "placement": placement, "signals": signals, "exceeded": exceeded, "values": values, "errors": errors,
+        # An adjusted place is introduced with its conditions: the employer reads what to change, never why.
+        "conditions": condition_views(check.conditions) if check.feasible else [],
         "action": candidate_url(candidate_id, f"/voorstellen/{quote(placement_id, safe='')}")}, status_code=status)
 
 

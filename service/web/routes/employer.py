@@ -7,7 +7,10 @@ candidate comes only through the ``Employer*`` schemas: nothing medical can
 reach these templates because no such field exists in what they are given.
 
 The demands of a place are asked as plain Dutch questions (``service.web.questions``);
-the employer never sees an FML item number.
+the employer never sees an FML item number. Contract v1.1 adds the pay, a start
+with fewer hours, and per question "can this be adjusted if needed?": the
+place's ``adjustments``. An introduction says which adjustments the coach asks,
+never why.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import FormData
 
-from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS
+from matching.contract.models import EDUCATION_LEVELS, MAX_WAGE, PLACEMENT_KINDS
 from matching.reference.geo import parse_postcode
 from service.errors import Refused
 from service.routes import introductions as intro_api
@@ -31,7 +34,15 @@ from service.routes import placements as place_api
 from service.schemas import CloseRequest, EmployerDecision, PlacementBody
 from service.web import questions as qs
 from service.web import sessions
-from service.web.forms import KIND_LABELS, FormErrors, dutch_errors, number, refusal_errors, text
+from service.web.forms import (
+    KIND_LABELS,
+    WAGE_NOT_POSITIVE,
+    FormErrors,
+    dutch_errors,
+    number,
+    refusal_errors,
+    text,
+)
 from service.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -47,7 +58,15 @@ LABELS = {
     "hours_per_week": "Uren per week", "hours_per_day": "Uren per dag", "evening": "Avondwerk",
     "night": "Nachtwerk", "education_level": "Opleidingsniveau", "skills": "Vaardigheden",
     "positions": "Aantal plaatsen", **{q.field: q.text for q in qs.QUESTIONS},
+    "wage_min": "Uurloon vanaf", "wage_max": "Uurloon tot", "wage_unpaid": "Onbetaald",
+    "start_hours_per_week": "Beginnen met minder uren",
+    "adjust_hours_per_day": "Kortere werkdagen", "adjust_hours_per_week": "Minder uren per week",
+    "adjust_evening": "Zonder avondwerk", "adjust_night": "Zonder nachtwerk",
+    **{q.adjust_field: q.adjust_text for q in qs.QUESTIONS},
 }
+# The work-time adjustments the form asks beside the hours: contract key -> form field.
+TIME_ADJUST_FIELDS = {"hours_per_day": "adjust_hours_per_day", "hours_per_week": "adjust_hours_per_week",
+                      "evening": "adjust_evening", "night": "adjust_night"}
 # Paths in the place's JSON (and in the API's refusals) -> the form field they came from.
 FIELD_MAP = {
     "title": "title", "kind": "kind", "description": "description", "location": "location",
@@ -55,6 +74,10 @@ FIELD_MAP = {
     "hours_per_day": "hours_per_day", "evening": "evening", "night": "night", "education_level": "education_level",
     "skills": "skills", "positions": "positions", "id": "_", "employer_id": "_", "status": "_",
     **{f"demands.{q.item}": q.field for q in qs.QUESTIONS}, **{q.item: q.field for q in qs.QUESTIONS},
+    "hourly_wage": "wage_min", "hourly_wage.min": "wage_min", "hourly_wage.max": "wage_max",
+    "start_hours_per_week": "start_hours_per_week", "adjustments": "_",
+    **{f"adjustments.{q.item}": q.adjust_field for q in qs.QUESTIONS},
+    **{f"adjustments.{key}": name for key, name in TIME_ADJUST_FIELDS.items()},
 }
 MAX_PLACES_SHOWN = 500
 
@@ -117,7 +140,8 @@ def _intro_view(intro) -> dict[str, Any]:
 @router.get("/werkgever/plekken/nieuw")
 def new_place_form(request: Request):
     user = sessions.require(request, "employer")
-    values = {"kind": "vacature", "positions": "1", "answers": qs.answers_from_demands({})}
+    values = {"kind": "vacature", "positions": "1", "answers": qs.answers_from_demands({}),
+              "adjust": qs.adjust_answers_from({}, {})}
     return _form_page(request, user, values, FormErrors(), None)
 
 
@@ -150,6 +174,8 @@ def place_page(request: Request, placement_id: str):
     return render(request, "employer/place.html", {
         "place": place, "kind_label": KIND_CHOICES[place.kind], "status_label": STATUS_LABELS[place.status],
         "demands": qs.demand_summary(place.demands), "other_demands": _other_demand_count(place.demands),
+        "adjustments": qs.adjustment_summary(place.demands, place.adjustments) + _time_adjust_summary(place),
+        "other_adjustments": _other_adjust_count(place.adjustments),
         "introductions": [_intro_view(i) for i in intros],
         "edit_url": place_url(place.id, "bewerken"), "close_url": place_url(place.id, "sluiten"),
         "reopen_url": place_url(place.id, "heropenen"),
@@ -217,9 +243,34 @@ def _other_demand_count(demands: dict[str, Any]) -> int:
     return sum(1 for item in demands if item not in qs.ASKED_ITEMS)
 
 
+def _other_adjust_count(adjustments: dict[str, Any]) -> int:
+    return sum(1 for key in adjustments if key not in qs.ASKED_ITEMS and key not in TIME_ADJUST_FIELDS)
+
+
+def _time_adjust_summary(place: PlacementBody) -> list[tuple[str, str]]:
+    """The work-time adjustments in the form's words (only those that change something)."""
+    adj = place.adjustments
+    out = []
+    if "hours_per_day" in adj and adj["hours_per_day"] < place.hours_per_day:
+        out.append((TIME_QUESTIONS["adjust_hours_per_day"], f"Ja, tot {_num(adj['hours_per_day'])} uur per dag"))
+    if "hours_per_week" in adj and adj["hours_per_week"] < place.hours_per_week:
+        out.append((TIME_QUESTIONS["adjust_hours_per_week"], f"Ja, tot {_num(adj['hours_per_week'])} uur per week"))
+    for key, word in (("evening", "avondwerk"), ("night", "nachtwerk")):
+        if adj.get(key) is False and getattr(place, key):
+            out.append((f"Kan iemand zo nodig zonder {word}?", "Ja"))
+    return out
+
+
+# The follow-ups of the work times, as the form asks them.
+TIME_QUESTIONS = {
+    "adjust_hours_per_day": "Kunnen de werkdagen zo nodig korter? Tot hoeveel uur per dag?",
+    "adjust_hours_per_week": "Kan het zo nodig met minder uren per week, ook blijvend? Met hoeveel uur?",
+}
+
+
 def _patch(current: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     """The merge patch that turns ``current`` into ``new`` for the fields the form manages."""
-    managed = (*FORM_FIELDS, "demands")
+    managed = (*FORM_FIELDS, *MERGED_FIELDS)
     return _diff({k: v for k, v in current.items() if k in managed}, {k: v for k, v in new.items() if k in managed})
 
 
@@ -234,7 +285,9 @@ def _diff(current: Any, new: Any) -> Any:
 
 
 FORM_FIELDS = ("kind", "title", "description", "location", "hours_per_week", "hours_per_day", "evening", "night",
-               "education_level", "skills", "positions")
+               "education_level", "skills", "positions", "hourly_wage", "start_hours_per_week")
+# Managed key by key: the form keeps what it does not ask (items set through the API).
+MERGED_FIELDS = ("demands", "adjustments")
 
 
 def _values_of(place: PlacementBody) -> dict[str, Any]:
@@ -247,6 +300,25 @@ def _values_of(place: PlacementBody) -> dict[str, Any]:
         "evening": place.evening, "night": place.night, "education_level": place.education_level or "",
         "skills": ", ".join(place.skills), "positions": str(place.positions),
         "answers": qs.answers_from_demands(place.demands),
+        "adjust": qs.adjust_answers_from(place.adjustments, place.demands),
+        # No wage is an unpaid place (contract v1.1): said so, the employer can correct it.
+        "wage_min": _num(place.hourly_wage.min) if place.hourly_wage else "",
+        "wage_max": _num(place.hourly_wage.max) if place.hourly_wage and place.hourly_wage.max is not None else "",
+        "wage_unpaid": place.hourly_wage is None,
+        "start_hours_per_week": _num(place.start_hours_per_week) if place.start_hours_per_week else "",
+        **_time_adjust_values(place),
+    }
+
+
+def _time_adjust_values(place: PlacementBody) -> dict[str, Any]:
+    adj = place.adjustments
+    return {
+        "adjust_hours_per_day": _num(adj["hours_per_day"]) if adj.get("hours_per_day", place.hours_per_day)
+        < place.hours_per_day else "",
+        "adjust_hours_per_week": _num(adj["hours_per_week"]) if adj.get("hours_per_week", place.hours_per_week)
+        < place.hours_per_week else "",
+        "adjust_evening": adj.get("evening") is False and place.evening,
+        "adjust_night": adj.get("night") is False and place.night,
     }
 
 
@@ -270,18 +342,27 @@ def _read_place_form(form: FormData, base: dict[str, Any], stored_demands: dict[
     """
     errors = FormErrors()
     answers: dict[str, str | list[str]] = {}
+    adjust: dict[str, str | list[str]] = {}
     for q in qs.QUESTIONS:
         answers[q.key] = [v for v in form.getlist(q.field) if isinstance(v, str)] if q.multiple \
             else text(form, q.field, 40)
+        adjust[q.adjust_field] = [v for v in form.getlist(q.adjust_field) if isinstance(v, str)] if q.multiple \
+            else text(form, q.adjust_field, 40)
     values = {
         "title": text(form, "title", 300), "kind": text(form, "kind", 40),
         "description": text(form, "description", 20_000), "location": text(form, "location", 100),
         "hours_per_week": text(form, "hours_per_week", 40), "hours_per_day": text(form, "hours_per_day", 40),
         "evening": form.get("evening") == "ja", "night": form.get("night") == "ja",
         "education_level": text(form, "education_level", 40), "skills": text(form, "skills", 5000),
-        "positions": text(form, "positions", 40), "answers": answers,
+        "positions": text(form, "positions", 40), "answers": answers, "adjust": adjust,
+        "wage_min": text(form, "wage_min", 40), "wage_max": text(form, "wage_max", 40),
+        "wage_unpaid": form.get("wage_unpaid") == "ja",
+        "start_hours_per_week": text(form, "start_hours_per_week", 40),
+        "adjust_hours_per_day": text(form, "adjust_hours_per_day", 40),
+        "adjust_hours_per_week": text(form, "adjust_hours_per_week", 40),
+        "adjust_evening": form.get("adjust_evening") == "ja", "adjust_night": form.get("adjust_night") == "ja",
     }
-    data = {k: v for k, v in base.items() if k not in FORM_FIELDS and k != "demands"}
+    data = {k: v for k, v in base.items() if k not in FORM_FIELDS and k not in MERGED_FIELDS}
     data.update(kind=values["kind"], title=values["title"], description=values["description"],
                 evening=values["evening"], night=values["night"])
     if not values["title"]:
@@ -313,6 +394,7 @@ def _read_place_form(form: FormData, base: dict[str, Any], stored_demands: dict[
     if too_long:
         errors.add("skills", "Vaardigheden: een vaardigheid mag hoogstens 100 tekens zijn")
     data["skills"] = list(dict.fromkeys(skills))
+    _read_pay(form, values, errors, data)
     try:
         data["demands"] = qs.merge_demands(stored_demands, answers)
     except qs.AnswerRefused as exc:
@@ -320,7 +402,63 @@ def _read_place_form(form: FormData, base: dict[str, Any], stored_demands: dict[
             field = qs.BY_KEY[key].field if key in qs.BY_KEY else "_"
             errors.add(field, f"{LABELS.get(field, 'Vraag')}: {reason}")
         data["demands"] = {k: v for k, v in stored_demands.items() if k not in qs.ASKED_ITEMS}
+    data["adjustments"] = _read_adjustments(form, values, errors, data, base.get("adjustments", {}), adjust)
     return values, errors, data
+
+
+def _read_pay(form: FormData, values: dict[str, Any], errors: FormErrors, data: dict[str, Any]) -> None:
+    """The hourly wage (or "onbetaald") and the hours to start with, into ``data``."""
+    low = number(form, "wage_min", errors, label=LABELS["wage_min"], maximum=MAX_WAGE)
+    high = number(form, "wage_max", errors, label=LABELS["wage_max"], maximum=MAX_WAGE)
+    for name, amount in (("wage_min", low), ("wage_max", high)):
+        if amount is not None and amount <= 0:
+            errors.add(name, f"{LABELS[name]}: {WAGE_NOT_POSITIVE}")
+    given = values["wage_min"] or values["wage_max"]
+    if values["wage_unpaid"] and given:
+        errors.add("wage_unpaid", "Onbetaald: u vulde ook een uurloon in; vul een loon in óf vink onbetaald aan")
+    elif not values["wage_unpaid"] and not given:
+        # An absent wage means unpaid (contract v1.1): the employer says which it is.
+        errors.add("wage_min", "Uurloon vanaf: vul het bruto uurloon in, of vink aan dat de plek onbetaald is")
+    elif not values["wage_min"] and values["wage_max"]:
+        errors.add("wage_min", "Uurloon vanaf: vul ook het laagste uurloon in (bij één vast loon alleen dit veld)")
+    elif low is not None and low > 0:
+        data["hourly_wage"] = {"min": float(low)}
+        if high is not None and high > 0:
+            data["hourly_wage"]["max"] = float(high)
+            if high < low:
+                errors.add("wage_max", "Uurloon tot: is lager dan het uurloon vanaf")
+    start = number(form, "start_hours_per_week", errors, label=LABELS["start_hours_per_week"], minimum=0.5,
+                   maximum=60)
+    if start is not None:
+        data["start_hours_per_week"] = float(start)
+
+
+def _read_adjustments(form: FormData, values: dict[str, Any], errors: FormErrors, data: dict[str, Any],
+                      stored: dict[str, Any], adjust: dict[str, Any]) -> dict[str, Any]:
+    """The place's adjustments: the follow-ups of the questions and of the work times,
+    plus what was set through the API on items the form does not ask."""
+    try:
+        out = qs.merge_adjustments(stored, data["demands"], adjust)
+    except qs.AdjustRefused as exc:
+        for key, reason in exc.problems.items():
+            field = qs.BY_KEY[key].adjust_field if key in qs.BY_KEY else "_"
+            errors.add(field, f"{LABELS.get(field, 'Aanpassing')}: {reason}")
+        out = {k: v for k, v in stored.items() if k not in qs.ASKED_ITEMS and k not in TIME_ADJUST_FIELDS}
+    for key in ("hours_per_day", "hours_per_week"):
+        name = TIME_ADJUST_FIELDS[key]
+        hours = number(form, name, errors, label=LABELS[name], minimum=0.5, maximum=60)
+        now = data.get(key)
+        if hours is None or now is None:
+            continue
+        if hours > now:
+            errors.add(name, f"{LABELS[name]}: vul minder uren in dan de {_num(now)} uur hierboven")
+        elif hours < now:  # the same hours adjust nothing
+            out[key] = float(hours)
+    for key in ("evening", "night"):
+        # Only work with evening (night) hours can be done without them.
+        if values[TIME_ADJUST_FIELDS[key]] and values[key]:
+            out[key] = False
+    return out
 
 
 def _validate(data: dict[str, Any], errors: FormErrors) -> PlacementBody | None:
@@ -345,6 +483,8 @@ def _form_page(request: Request, user: sessions.WebUser, values: dict[str, Any],
         "education_levels": [("", "Geen eis")] + [(e, e) for e in EDUCATION_LEVELS],
         "action": place_url(place.id, "bewerken") if place else "/werkgever/plekken/nieuw",
         "other_demands": _other_demand_count(place.demands) if place else 0,
+        "other_adjustments": _other_adjust_count(place.adjustments) if place else 0,
+        "time_questions": TIME_QUESTIONS,
         "cancel_url": place_url(place.id) if place else "/werkgever",
     }, status_code=status, user=user)
 

@@ -27,6 +27,7 @@ def place_form(csrf: str, **overrides) -> dict:
         "hours_per_week": "24", "hours_per_day": "6", "education_level": "mbo-2",
         "skills": "orderpicken, inpakken", "positions": "1",
         "q_tillen": "2", "q_werkplek": ["1", "3"], "q_lawaai": "nee", "q_temperatuur": "nee",
+        "wage_unpaid": "ja",
     }
     data.update(overrides)
     return {k: v for k, v in data.items() if v is not None}

@@ -125,3 +125,87 @@ def test_summary_speaks_dutch_without_item_ids():
     assert "Tot ongeveer 5 kilo" in text and "Weinig storingen" in text
     assert "IV." not in text and "I.8" not in text
     assert len(summary) == 3
+
+
+# -- the follow-ups: "Kan dit worden aangepast als dat nodig is?" (contract v1.1) --------
+
+def test_no_follow_up_shows_an_item_number_or_offers_the_heaviest_work():
+    fml = load_catalogue()
+    for q in qs.QUESTIONS:
+        shown = " ".join([q.adjust_text, *(o.label for o in q.adjust_options)])
+        assert q.adjust_text and q.item not in shown and "FML" not in shown, q.key
+        if q.type == ORD:
+            # Made lighter to the heaviest level is no adjustment at all.
+            assert 0 not in {o.demand for o in q.adjust_options}, q.key
+            assert {o.demand for o in q.adjust_options} == set(range(1, fml[q.item].max_level + 1)), q.key
+
+
+@pytest.mark.parametrize("demands, answers, adjustments", [
+    ({"IV.13": 1}, {"a_tillen": "2"}, {"IV.13": 2}),            # 10 kg now, about 5 kg if needed
+    ({"IV.13": 0}, {"a_tillen": "3"}, {"IV.13": 3}),
+    ({"I.8": [1, 3]}, {"a_werkplek": ["4", "2"]}, {"I.8": [1, 2, 3, 4]}),  # a quiet room: conditions added
+    ({"I.8": [1, 3]}, {"a_werkplek": ["1"]}, {}),               # already met: nothing to adjust
+    ({}, {"a_werkplek": ["3"]}, {"I.8": [3]}),                   # unknown now, offered if needed
+    ({"III.6": True}, {"a_lawaai": "ja"}, {"III.6": False}),    # a place without noise
+    ({"III.6": False}, {"a_lawaai": "ja"}, {}),                  # no noise to take away
+    ({}, {"a_rijden": "ja"}, {}),
+    ({"III.1": [1, 2]}, {"a_temperatuur": "ja"}, {"III.1": []}),
+    ({"III.1": []}, {"a_temperatuur": "ja"}, {}),
+    ({"IV.13": 1}, {"a_tillen": ""}, {}),
+])
+def test_each_follow_up_gives_an_adjustment_the_contract_takes(demands, answers, adjustments):
+    assert qs.adjustments_from_answers(demands, answers) == adjustments
+    Placement.model_validate(placement_json(demands=demands, adjustments=adjustments))
+
+
+@pytest.mark.parametrize("demands, answers, words", [
+    ({"IV.13": 2}, {"a_tillen": "2"}, "kies iets lichters"),     # the same as now
+    ({"IV.13": 2}, {"a_tillen": "1"}, "kies iets lichters"),     # heavier than now
+    ({}, {"a_tillen": "2"}, "beantwoord eerst de vraag zelf"),  # no lifting asked: nothing to make lighter
+    ({"IV.13": 1}, {"a_tillen": "0"}, "kies een van de genoemde antwoorden"),
+    ({"I.8": []}, {"a_werkplek": ["9"]}, "kies alleen uit de genoemde mogelijkheden"),
+    ({"III.6": True}, {"a_lawaai": "misschien"}, "kies een van de genoemde antwoorden"),
+])
+def test_a_follow_up_that_would_not_make_the_work_lighter_is_refused(demands, answers, words):
+    with pytest.raises(qs.AdjustRefused) as refused:
+        qs.adjustments_from_answers(demands, answers)
+    (reason,) = refused.value.problems.values()
+    assert words in reason
+
+
+def test_every_follow_up_with_every_answer_is_valid_or_refused_never_heavier():
+    # Property: whatever the employer answers, the form stores a lighter adjustment or refuses.
+    for q, answer in _every_answer():
+        demands = qs.demands_from_answers({q.key: answer})
+        for option in (*q.adjust_options, qs.Option("", "")):
+            given = [option.value] if q.multiple and option.value else option.value
+            try:
+                adjustments = qs.adjustments_from_answers(demands, {q.adjust_field: given})
+            except qs.AdjustRefused:
+                continue
+            Placement.model_validate(placement_json(demands=demands, adjustments=adjustments))
+            # And it reads back as the same answer when the form is opened again.
+            if adjustments:
+                assert qs.adjust_answers_from(adjustments, demands)[q.adjust_field] == given, (q.key, given)
+
+
+def test_an_edit_keeps_the_adjustments_the_follow_ups_do_not_ask():
+    demands = {"IV.12": 1, "I.8": [1], "III.1": [1, 2], "IV.13": 1}
+    stored = {"IV.12": 2, "I.8": [1, 3, 7], "III.1": [1], "IV.13": 3, "hours_per_day": 4}
+    answers = qs.adjust_answers_from(stored, demands)
+    assert answers["a_werkplek"] == ["3"] and answers["a_tillen"] == "3" and answers["a_temperatuur"] == "ja"
+    merged = qs.merge_adjustments(stored, demands, answers)
+    # Unasked item and hidden code kept, one exposure of two taken away kept as it was; the
+    # work times are the form's own fields, not the questions'.
+    assert merged == {"IV.12": 2, "I.8": [1, 3, 7], "III.1": [1], "IV.13": 3}
+    answers.update(a_tillen="", a_werkplek=[], a_temperatuur="")
+    assert qs.merge_adjustments(stored, demands, answers) == {"IV.12": 2, "I.8": [1, 7]}
+
+
+def test_adjustment_summary_speaks_dutch_without_item_ids():
+    summary = qs.adjustment_summary({"IV.13": 1, "I.8": [1], "III.6": True},
+                                    {"IV.13": 3, "I.8": [1, 3], "III.6": False})
+    text = " ".join(a + " " + b for a, b in summary)
+    assert "Kan het tillen zo nodig lichter?" in text and "Af en toe lichte dingen" in text
+    assert "Weinig storingen en onderbrekingen" in text and "zonder lawaai" in text
+    assert "IV." not in text and "I.8" not in text and "III.6" not in text
