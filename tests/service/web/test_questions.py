@@ -6,6 +6,7 @@ import pytest
 
 from matching.contract.models import Placement
 from matching.reference.fml import COND, ORD, WORK_TIME_ITEMS, load_catalogue
+from service.web import adjust_questions as aq
 from service.web import questions as qs
 from tests.conftest import placement_json
 
@@ -154,7 +155,7 @@ def test_no_follow_up_shows_an_item_number_or_offers_the_heaviest_work():
     ({"IV.13": 1}, {"a_tillen": ""}, {}),
 ])
 def test_each_follow_up_gives_an_adjustment_the_contract_takes(demands, answers, adjustments):
-    assert qs.adjustments_from_answers(demands, answers) == adjustments
+    assert aq.adjustments_from_answers(demands, answers) == adjustments
     Placement.model_validate(placement_json(demands=demands, adjustments=adjustments))
 
 
@@ -167,8 +168,8 @@ def test_each_follow_up_gives_an_adjustment_the_contract_takes(demands, answers,
     ({"III.6": True}, {"a_lawaai": "misschien"}, "kies een van de genoemde antwoorden"),
 ])
 def test_a_follow_up_that_would_not_make_the_work_lighter_is_refused(demands, answers, words):
-    with pytest.raises(qs.AdjustRefused) as refused:
-        qs.adjustments_from_answers(demands, answers)
+    with pytest.raises(aq.AdjustRefused) as refused:
+        aq.adjustments_from_answers(demands, answers)
     (reason,) = refused.value.problems.values()
     assert words in reason
 
@@ -180,30 +181,30 @@ def test_every_follow_up_with_every_answer_is_valid_or_refused_never_heavier():
         for option in (*q.adjust_options, qs.Option("", "")):
             given = [option.value] if q.multiple and option.value else option.value
             try:
-                adjustments = qs.adjustments_from_answers(demands, {q.adjust_field: given})
-            except qs.AdjustRefused:
+                adjustments = aq.adjustments_from_answers(demands, {q.adjust_field: given})
+            except aq.AdjustRefused:
                 continue
             Placement.model_validate(placement_json(demands=demands, adjustments=adjustments))
             # And it reads back as the same answer when the form is opened again.
             if adjustments:
-                assert qs.adjust_answers_from(adjustments, demands)[q.adjust_field] == given, (q.key, given)
+                assert aq.adjust_answers_from(adjustments, demands)[q.adjust_field] == given, (q.key, given)
 
 
 def test_an_edit_keeps_the_adjustments_the_follow_ups_do_not_ask():
     demands = {"IV.12": 1, "I.8": [1], "III.1": [1, 2], "IV.13": 1}
     stored = {"IV.12": 2, "I.8": [1, 3, 7], "III.1": [1], "IV.13": 3, "hours_per_day": 4}
-    answers = qs.adjust_answers_from(stored, demands)
+    answers = aq.adjust_answers_from(stored, demands)
     assert answers["a_werkplek"] == ["3"] and answers["a_tillen"] == "3" and answers["a_temperatuur"] == "ja"
-    merged = qs.merge_adjustments(stored, demands, answers)
+    merged = aq.merge_adjustments(stored, demands, answers)
     # Unasked item and hidden code kept, one exposure of two taken away kept as it was; the
     # work times are the form's own fields, not the questions'.
     assert merged == {"IV.12": 2, "I.8": [1, 3, 7], "III.1": [1], "IV.13": 3}
     answers.update(a_tillen="", a_werkplek=[], a_temperatuur="")
-    assert qs.merge_adjustments(stored, demands, answers) == {"IV.12": 2, "I.8": [1, 7]}
+    assert aq.merge_adjustments(stored, demands, answers) == {"IV.12": 2, "I.8": [1, 7]}
 
 
 def test_adjustment_summary_speaks_dutch_without_item_ids():
-    summary = qs.adjustment_summary({"IV.13": 1, "I.8": [1], "III.6": True},
+    summary = aq.adjustment_summary({"IV.13": 1, "I.8": [1], "III.6": True},
                                     {"IV.13": 3, "I.8": [1, 3], "III.6": False})
     text = " ".join(a + " " + b for a, b in summary)
     assert "Kan het tillen zo nodig lichter?" in text and "Af en toe lichte dingen" in text
