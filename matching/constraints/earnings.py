@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from matching.constraints.table import weekly_wage
 from matching.contract.models import Candidate, Earnings, Placement
 
 EARNINGS_ITEM = "loon"
@@ -67,8 +68,6 @@ def earnings(candidate: Candidate, placement: Placement, adjusted_hours: float |
         return None
     if wage is None:
         return Earnings(ratio=None, text=UNPAID_TEXT)
-    from matching.constraints.table import weekly_wage
-
     value = ratio(weekly_wage(placement), former.weekly_wage if former and former.weekly_wage else math.nan)
     if value is None:
         pay = _euro(wage.min) if wage.max in (None, wage.min) else f"{_euro(wage.min)} tot {_euro(wage.max)}"

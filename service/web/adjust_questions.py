@@ -27,6 +27,7 @@ from service.web.questions import (
     AnswerRefused,
     Answers,
     as_list,
+    one_choice,
 )
 
 
@@ -88,12 +89,9 @@ def adjustments_from_answers(demands: Mapping[str, Any], answers: Answers,
             continue
         if raw is None or raw == BLANK:
             continue
-        if not isinstance(raw, str):
-            problems[q.key] = "kies één antwoord"
-            continue
-        option = next((o for o in q.adjust_options if o.value == raw), None)
-        if option is None:
-            problems[q.key] = "kies een van de genoemde antwoorden"
+        option, problem = one_choice(raw, q.adjust_options)
+        if problem:
+            problems[q.key] = problem
             continue
         if q.type == ORD:
             if demand is None:

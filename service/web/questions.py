@@ -32,7 +32,7 @@ Pure data and functions: no web imports, so the mapping is tested on its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 ORD, COND, CAT, BIN = "ORD", "COND", "CAT", "BIN"
 NONE_OF_THESE = "geen"
@@ -289,6 +289,14 @@ def as_list(value: Any) -> list[str]:
     return [v for v in value if v]
 
 
+def one_choice(raw: Any, options: Sequence[Any]) -> tuple[Any, str | None]:
+    """The option a single-choice answer names, or the Dutch reason it names none."""
+    if not isinstance(raw, str):
+        return None, "kies één antwoord"
+    option = next((o for o in options if o.value == raw), None)
+    return (option, None) if option is not None else (None, "kies een van de genoemde antwoorden")
+
+
 def demands_from_answers(answers: Answers) -> dict[str, Any]:
     """The demands the answers describe; unanswered questions (and "weet ik niet") give none.
 
@@ -320,12 +328,9 @@ def demands_from_answers(answers: Answers) -> dict[str, Any]:
         else:
             if raw is None or raw == BLANK:
                 continue
-            if not isinstance(raw, str):
-                problems[q.key] = "kies één antwoord"
-                continue
-            option = next((o for o in q.options if o.value == raw), None)
-            if option is None:
-                problems[q.key] = "kies een van de genoemde antwoorden"
+            option, problem = one_choice(raw, q.options)
+            if problem:
+                problems[q.key] = problem
                 continue
             if option.demand is not None:
                 demands[q.item] = list(option.demand) if isinstance(option.demand, list) else option.demand

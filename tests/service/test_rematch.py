@@ -17,12 +17,13 @@ from sqlalchemy import func, select
 
 import matching.batch as batch
 from service import cli
-from service.rematch import RematchBusy, RematchOptions, RunLock, run_rematch
+from service.rematch import RematchBusy, RematchOptions, RunLock, _latest_committed, run_rematch
 from service.tables import (
     CandidateRow,
     RematchFailure,
     RematchLock,
     RematchPartition,
+    RematchResult,
     RematchRun,
     utcnow,
 )
@@ -50,6 +51,14 @@ def nightly(world, cid, who="coach"):
     r = world.client.get(f"/v1/candidates/{cid}/nightly", headers=world.h(who))
     assert r.status_code == 200, r.text
     return r.json()
+
+
+def latest_pools(world):
+    """Every candidate's newest committed pool: what an incremental and a full run must agree on."""
+    with world.db.read() as s:
+        return {pk: (row.ranking, row.entries, row.window, row.floor) for pk, row in _latest_committed(
+            s, None, (RematchResult.ranking, RematchResult.entries, RematchResult.window,
+                      RematchResult.floor)).items()}
 
 
 def ids(listing):
@@ -311,8 +320,6 @@ def test_the_command(world, settings, monkeypatch, capsys):
 def test_an_incremental_night_serves_what_a_full_run_would(world, settings):
     """Places added, closed and edited between runs: the pools a night merges are the
     pools a full recompute gives, entries and all."""
-    from service.rematch import _latest_committed
-    from service.tables import RematchResult
 
     base_places(world)
     for i in range(8):
@@ -329,16 +336,10 @@ def test_an_incremental_night_serves_what_a_full_run_would(world, settings):
     night = rematch(world, settings, top=3, reserve=3)
     assert night.merged > 0 and night.computed == 0
 
-    def pools():
-        with world.db.read() as s:
-            return {pk: (row.ranking, row.entries, row.window, row.floor) for pk, row in _latest_committed(
-                s, None, (RematchResult.ranking, RematchResult.entries, RematchResult.window,
-                          RematchResult.floor)).items()}
-
-    incremental = pools()
+    incremental = latest_pools(world)
     full = rematch(world, settings, top=3, reserve=3, full=True)
     assert full.computed == 5
-    assert pools() == incremental
+    assert latest_pools(world) == incremental
 
 
 def test_a_change_of_ranker_configuration_recomputes_everyone(world, settings):
@@ -371,8 +372,6 @@ def test_new_spoor_one_places_lead_the_nightly_list_and_the_digest(world, settin
     build up hours in. The night serves them first, marked spoor 1, with their conditions
     and earnings as the live list has them; the digest names them on their own; an
     incremental night serves what a full run would."""
-    from service.rematch import _latest_committed
-    from service.tables import RematchResult
 
     base_places(world)
     post_candidate(world, id="c-own", employer_id="e-2", former_work={"hours_per_week": 36, "hourly_wage": 15.0},
@@ -421,15 +420,9 @@ def test_new_spoor_one_places_lead_the_nightly_list_and_the_digest(world, settin
     assert "nieuw bij eigen werkgever" in csv_text
     assert first.run_id != second.run_id
 
-    def pools():
-        with world.db.read() as s:
-            return {pk: (row.ranking, row.entries, row.window, row.floor) for pk, row in _latest_committed(
-                s, None, (RematchResult.ranking, RematchResult.entries, RematchResult.window,
-                          RematchResult.floor)).items()}
-
-    incremental = pools()
+    incremental = latest_pools(world)
     assert rematch(world, settings, full=True).computed == 2
-    assert pools() == incremental
+    assert latest_pools(world) == incremental
 
 
 def test_spreading_scarce_places_never_takes_a_place_from_its_own_employee(world, settings):
