@@ -88,6 +88,11 @@ class Settings:
     rematch_partition_size: int = 500
     # Worker processes for `spoormatch rematch`; 0 = one per core.
     rematch_workers: int = 0
+    # Where a run's work is done: "local" (this machine's processes) or "dask"
+    # (a dask.distributed cluster; needs the extra spoormatch[dask]).
+    rematch_executor: str = "local"
+    # The Dask scheduler ("tcp://host:8786"); empty = a LocalCluster on this machine.
+    dask_address: str = ""
     # Cron expression ("0 2 * * *") for the rematch inside `spoormatch serve`; empty = off.
     rematch_schedule: str = ""
     # A lock whose holder has not reported for this long is taken over.

@@ -160,7 +160,8 @@ def _cmd_rematch(args: argparse.Namespace) -> int:
         options = RematchOptions.from_settings(
             settings, top=args.top, reserve=args.reserve, exposure_factor=args.exposure_factor,
             partition_size=args.partition_size, workers=args.workers, full=args.full,
-            progress=not args.no_progress and sys.stderr.isatty())
+            progress=not args.no_progress and sys.stderr.isatty(), executor=args.executor,
+            dask_address=args.dask_address)
         options.check()
     except ValueError as exc:
         print(f"spoormatch: rematch refused: {exc}", file=sys.stderr)
@@ -253,7 +254,14 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--exposure-factor", type=_positive_float,
                    help="a place goes on at most positions x factor lists (default SPOORMATCH_REMATCH_EXPOSURE_FACTOR or 3)")
     r.add_argument("--partition-size", type=_count(1), help="candidates per partition (default 500)")
-    r.add_argument("--workers", type=_count(1), help="worker processes (default: one per core)")
+    r.add_argument("--workers", type=_count(1),
+                   help="worker processes, or a LocalCluster's workers with --executor dask (default: one per core)")
+    r.add_argument("--executor", choices=["local", "dask"],
+                   help="where the work runs: this machine's processes, or a Dask cluster (needs spoormatch[dask]); "
+                        "default SPOORMATCH_REMATCH_EXECUTOR or local")
+    r.add_argument("--dask-address",
+                   help="the Dask scheduler, e.g. tcp://scheduler:8786 (default SPOORMATCH_DASK_ADDRESS; "
+                        "empty starts a LocalCluster on this machine)")
     r.add_argument("--full", action="store_true", help="recompute every candidate, also those nothing changed for")
     r.add_argument("--no-progress", action="store_true", help="no progress bar (it is off anyway when not on a terminal)")
     r.add_argument("--json", action="store_true", help="also print the summary as JSON on stdout")

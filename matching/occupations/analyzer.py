@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Sequence
 
 from matching.occupations.esco import EscoOccupations
+from matching.portable import Portable
 
 # "(m/v)", "m/v/x", "(v/m)", "(h/f)" ...: a gender note, not part of the title.
 _GENDER_NOTE = re.compile(r"\(\s*[mvwxhfo](?:\s*/\s*[mvwxhfo]){1,3}\s*\)|(?<![\w/])[mvwxhfo](?:\s*/\s*[mvwxhfo]){1,3}(?![\w/])")
@@ -100,7 +101,7 @@ def _male_candidates(token: str) -> list[str]:
     return [c for c in out if c != token]
 
 
-class DutchTitleAnalyzer:
+class DutchTitleAnalyzer(Portable):
     """Normalises Dutch job titles against a vocabulary taken from ESCO.
 
     * feminine forms become the masculine form ESCO also uses ("medewerkster" ->
@@ -109,6 +110,9 @@ class DutchTitleAnalyzer:
       "klantenservice medewerker"), so word order and spelling as one word, two
       words or with a hyphen stop mattering.
     """
+
+    # Memos of bound methods do not pickle; a worker process fills its own.
+    _memos = {"_tokens": ("_tokens_uncached", 200_000)}
 
     def __init__(self, label_texts: Sequence[str], other_texts: Sequence[str] = ()):
         label_counts: Counter[str] = Counter()

@@ -31,6 +31,7 @@ import numpy as np
 from matching.occupations.analyzer import _analyzer_for, fold, query_variants, title_variants
 from matching.occupations.esco import ALTERNATIVE, HIDDEN, PREFERRED, VARIANT, EscoOccupations, load_esco
 from matching.settings import get_settings
+from matching.portable import Portable
 
 # Weight of an exact hit by the kind of label it hit: a preferred label is the
 # name ESCO stands behind; hidden labels include misspellings and outdated names.
@@ -155,7 +156,7 @@ class SignalSet:
                          np.concatenate([p.penalty for p in parts]), sum(p.n_titles for p in parts))
 
 
-class OccupationLinker:
+class OccupationLinker(Portable):
     """Links Dutch job titles to ESCO occupations.
 
     Estimator-style: configure in the constructor, build the indexes from ESCO
@@ -177,6 +178,9 @@ class OccupationLinker:
         qualifier pays in fused-score units (see :func:`query_variants`); None
         switches that reading off.
     """
+
+    # Memos of bound methods do not pickle; a worker process fills its own.
+    _memos = {"_link_one": ("_link_one_uncached", 4096)}
 
     def __init__(self, encoders="default", weights: LinkerWeights | None = None,
                  char_ngrams: tuple[int, int] = (2, 4), esco: EscoOccupations | None = None,

@@ -32,6 +32,7 @@ from sklearn.preprocessing import normalize
 
 from matching.occupations.esco import EscoOccupations, load_esco
 from matching.occupations.skills import EscoSkills, load_skills
+from matching.portable import Portable
 
 #: The similarities the model reads, in the order of its weights.
 FEATURES = ("skills", "skills_latent", "skill_words", "skills_meaning", "text", "text_meaning",
@@ -151,7 +152,7 @@ class TransferWeights:
         return cls(tuple(float(c) for c in data["coef"]), float(data["intercept"]), data["model_id"])
 
 
-class TransferModel:
+class TransferModel(Portable):
     """Transfer scores between ESCO occupations, one cached row per source occupation.
 
     ``row(uri)`` has one value per ESCO occupation row plus a trailing 0, so that

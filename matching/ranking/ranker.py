@@ -123,6 +123,11 @@ class Ranker:
         self._weight_sum = self.weights.semantic + sum(getattr(self.weights, n) for n in others)
         self._other_weights = sum(getattr(self.weights, n) for n in others)
 
+    def __getstate__(self) -> dict:
+        # The embedding cache is the driver's file; a worker that gets this ranker
+        # embeds what it is asked to and hands the vectors back.
+        return {**self.__dict__, "cache": None}
+
     # -- identity ----------------------------------------------------------------------
 
     def fingerprint(self) -> dict:
@@ -148,12 +153,16 @@ class Ranker:
 
     # -- embedding ---------------------------------------------------------------------
 
-    def embed_places(self, placements: Sequence[Placement]) -> np.ndarray:
+    def embed_places(self, placements: Sequence[Placement], embed=None) -> np.ndarray:
+        """Place vectors, through the cache when there is one. ``embed(encoder, texts)``
+        does the embedding of what is not cached (the nightly run's workers)."""
         texts = [placement_text(p) for p in placements]
         if not texts:
             return np.zeros((0, self.encoder.dim), np.float32)
         if self.cache is not None:
-            return self.cache.encode(self.encoder, texts)
+            return self.cache.encode(self.encoder, texts, embed=embed)
+        if embed is not None:
+            return np.asarray(embed(self.encoder, texts), dtype=np.float32)
         return np.asarray(self.encoder.encode(texts), dtype=np.float32)
 
     def embed_candidate(self, candidate: Candidate) -> CandidateVectors:

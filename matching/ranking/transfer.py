@@ -18,6 +18,7 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from matching.contract.models import Candidate, Placement
+from matching.portable import Portable
 
 #: Links kept per title: the best and those nearly as sure.
 TOP_LINKS = 3
@@ -42,7 +43,7 @@ class CandidateOccupations:
     skills: tuple[int, ...]  # the ESCO skill columns their own words were read as
 
 
-class OccupationScorer:
+class OccupationScorer(Portable):
     """Links titles, scores transfer and ESCO skills; one per ranker, caches per title."""
 
     def __init__(self, linker, model, skill_matcher=None):

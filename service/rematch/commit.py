@@ -164,7 +164,9 @@ class CommitMixin:
             current.update({pk: row for pk, row in mine.items() if pk in people})
             rankings, lengths = {}, {}
             own: dict[int, set[str]] = {}  # per candidate the places of their own employer (spoor 1)
-            for pk, row in current.items():
+            # By candidate, not by the order partitions came back in: the flow's ties are
+            # broken by input order, and the executors finish partitions in different orders.
+            for pk, row in sorted(current.items()):
                 off = hidden.get(pk, set())
                 employer = people[pk].employer_id
                 ranking = [(pid, float(score)) for pid, score in row.ranking

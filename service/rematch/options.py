@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from matching.settings import Settings
+from service.rematch.executors.base import EXECUTORS
 
 # Ids per IN (...) query: below SQLite's old 999-parameter limit.
 CHUNK = 900
@@ -28,13 +29,17 @@ class RematchOptions:
     # Compute every candidate, even those whose pool nothing changed.
     full: bool = False
     progress: bool = False
+    # Where the work is done (service.rematch.executors): "local" or "dask".
+    executor: str = "local"
+    dask_address: str = ""
 
     @classmethod
     def from_settings(cls, settings: Settings, **overrides: Any) -> "RematchOptions":
         workers = settings.rematch_workers or (os.cpu_count() or 1)
         base = cls(top=settings.rematch_top, reserve=settings.rematch_reserve,
                    exposure_factor=settings.rematch_exposure_factor,
-                   partition_size=settings.rematch_partition_size, workers=workers)
+                   partition_size=settings.rematch_partition_size, workers=workers,
+                   executor=settings.rematch_executor, dask_address=settings.dask_address)
         for key, value in overrides.items():
             if value is not None:
                 setattr(base, key, value)
@@ -52,6 +57,13 @@ class RematchOptions:
             problems.append(f"partition_size: must be at least 1, got {self.partition_size}")
         if self.workers < 1:
             problems.append(f"workers: must be at least 1, got {self.workers}")
+        if self.executor not in EXECUTORS:
+            problems.append(f"executor: must be one of {', '.join(EXECUTORS)}, got {self.executor!r}")
+        elif self.executor == "dask":
+            try:
+                import distributed  # noqa: F401
+            except ImportError:
+                problems.append("executor: 'dask' needs the optional extra: pip install 'spoormatch[dask]'")
         if problems:
             raise ValueError("; ".join(problems))
 

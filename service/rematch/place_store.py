@@ -7,6 +7,7 @@ import json
 import logging
 import os
 import pickle
+import time
 from pathlib import Path
 from typing import Any, Sequence
 
@@ -80,8 +81,11 @@ class PlaceStore:
             log.warning("rematch: saved place store unreadable; building it anew", exc_info=True)
             return None, None
 
-    def update(self, db: Database) -> tuple[batch.PlaceSnapshot, dict[str, Any]]:
-        """The current open places as a snapshot with vectors, and what it took."""
+    def update(self, db: Database, embed=None) -> tuple[batch.PlaceSnapshot, dict[str, Any]]:
+        """The current open places as a snapshot with vectors, and what it took.
+
+        ``embed(encoder, texts)``: embeds the texts the cache has not seen (an
+        executor's, spreading them over its workers); None embeds them here."""
         with db.read() as session:
             # The time stamp as the database writes it: a version to compare, never a
             # time to compute with, so 200,000 of them are not parsed into datetimes.
@@ -98,7 +102,9 @@ class PlaceStore:
                                  "removed": len(removed), "invalid": len(bad)}
         cache = self.ranker.cache
         misses_before = cache.misses if cache is not None else 0
-        vectors = self.ranker.embed_places(placements)
+        started = time.perf_counter()
+        vectors = self.ranker.embed_places(placements, embed)
+        stats["embed_seconds"] = round(time.perf_counter() - started, 2)
         stats["embedded"] = (cache.misses - misses_before) if cache is not None else len(placements)
         versions = [current[p.id] for p in placements]
 

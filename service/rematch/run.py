@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import logging
-import multiprocessing
 import secrets
 import time
 from collections import Counter
@@ -30,7 +29,8 @@ from service.rematch.lock import RunLock
 from service.rematch.options import CHUNK, RematchOptions, RunSummary
 from service.rematch.place_store import PlaceStore
 from service.rematch.queries import _latest_committed, newest_run
-from service.rematch.workers import _WORKER, _process, _RawPartition, _run_partition, _sha, _worker_init
+from service.rematch.executors import Executor, PartitionJob, make_executor
+from service.rematch.workers import _RawPartition, _sha
 from service.tables import (
     CandidateRow,
     CandidateVectorRow,
@@ -113,11 +113,16 @@ class Rematch(CommitMixin):
             return self._run(lock)
 
     def _run(self, lock: RunLock) -> RunSummary:
+        with make_executor(self.options.executor, self.options.workers, self.options.dask_address) as executor:
+            return self._run_on(executor, lock)
+
+    def _run_on(self, executor: Executor, lock: RunLock) -> RunSummary:
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         store = PlaceStore(self.settings.state_dir, self.ranker)
         try:
-            snapshot, place_stats = store.update(self.db)
+            with executor.embedder(self.ranker) as embed:
+                snapshot, place_stats = store.update(self.db, embed)
         finally:
             store.close()
         timings["places"] = time.perf_counter() - t0
@@ -135,7 +140,7 @@ class Rematch(CommitMixin):
             if last is not None and not self.options.full:
                 changes = self._changes(snapshot, last[1])
             t1 = time.perf_counter()
-            self._partitions(run, snapshot, changes, last[0] if last else None, lock, summary)
+            self._partitions(executor, run, snapshot, changes, last[0] if last else None, lock, summary)
             timings["candidates"] = time.perf_counter() - t1
             t2 = time.perf_counter()
             files = self._commit(run, snapshot, versions, last, summary)
@@ -232,7 +237,7 @@ class Rematch(CommitMixin):
 
     # -- partitions --------------------------------------------------------------------
 
-    def _partitions(self, run: RematchRun, snapshot, changes, last_run_id, lock: RunLock,
+    def _partitions(self, executor: Executor, run: RematchRun, snapshot, changes, last_run_id, lock: RunLock,
                     summary: RunSummary) -> None:
         members_of: list[list[int]] = run.params["partitions"]
         with self.db.read() as session:
@@ -264,14 +269,11 @@ class Rematch(CommitMixin):
                 self._progress(part, dict(counts))
             lock.beat()
 
-        workers = min(self.options.workers, max(1, len(todo)))
+        job = PartitionJob(snapshot, self.params, self.settings, self.ranker, changes)
+        # Read lazily: the executor asks for the next partition when a worker is about to be free.
+        raws = ((part, self._read(run, part, members_of, last_run_id, changes is not None)) for part in todo)
         try:
-            if workers <= 1:
-                for part in todo:
-                    raw = self._read(run, part, members_of, last_run_id, changes is not None)
-                    finished(part, _process(raw, snapshot, self.params, self.settings, self.ranker, changes))
-            else:
-                self._pool(run, todo, members_of, snapshot, changes, last_run_id, workers, finished)
+            executor.run_partitions(job, raws, finished)
         finally:
             if bar is not None:
                 bar.close()
@@ -281,25 +283,6 @@ class Rematch(CommitMixin):
         summary.skipped = totals["skipped"]
         summary.embedded_candidates = totals["embedded"]
         summary.candidates = summary.computed + summary.merged + summary.reused + summary.skipped
-
-    def _pool(self, run, todo, members_of, snapshot, changes, last_run_id, workers, finished) -> None:
-        _WORKER.update(snapshot=snapshot, params=self.params, settings=self.settings, ranker=self.ranker,
-                       changes=changes)
-        ctx = multiprocessing.get_context("fork")
-        try:
-            with ctx.Pool(workers, initializer=_worker_init) as pool:
-                inflight: list[tuple[int, Any]] = []
-                for part in todo:
-                    raw = self._read(run, part, members_of, last_run_id, changes is not None)
-                    inflight.append((part, pool.apply_async(_run_partition, (raw,))))
-                    while len(inflight) >= 2 * workers:
-                        p, handle = inflight.pop(0)
-                        finished(p, handle.get())
-                while inflight:
-                    p, handle = inflight.pop(0)
-                    finished(p, handle.get())
-        finally:
-            _WORKER.clear()
 
     def _read(self, run: RematchRun, part: int, members_of: list[list[int]], last_run_id: str | None,
               incremental: bool) -> _RawPartition:

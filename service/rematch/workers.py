@@ -1,9 +1,9 @@
 """The worker side of a run: a partition as read from the database, turned into
 tasks, matched and returned as rows ready to write.
 
-The functions handed to the process pool live at module level so they pickle by
-reference, and :data:`_WORKER` is the one dict the parent fills before forking
-and :func:`_run_partition` reads in the child.
+Every executor (:mod:`service.rematch.executors`) runs :func:`_process` where
+it runs the work: this module holds no state, so a forked child and a cluster
+worker run the same code on the same inputs.
 """
 
 from __future__ import annotations
@@ -24,24 +24,6 @@ from matching.ranking import candidate_text, experience_texts, wanted_text
 # One logger for the whole package, named as the module was before the split, so
 # log settings and filters for `service.rematch` still catch every message.
 log = logging.getLogger("service.rematch")
-
-_WORKER: dict[str, Any] = {}
-
-
-def _worker_init() -> None:
-    # Two processes each using every core for BLAS would fight over them.
-    try:
-        from threadpoolctl import threadpool_limits
-
-        threadpool_limits(1)
-    except Exception:  # pragma: no cover - threadpoolctl comes with scikit-learn
-        pass
-
-
-def _run_partition(raw: "_RawPartition") -> tuple[batch.PartitionResult, dict[int, str], dict[int, tuple]]:
-    w = _WORKER
-    return _process(raw, w["snapshot"], w["params"], w["settings"], w["ranker"], w["changes"])
-
 
 @dataclass
 class _RawPartition:

@@ -1,0 +1,119 @@
+"""The ``local`` executor: this process, or worker processes forked from it.
+
+Forked workers inherit the snapshot and the ranker from the driver's memory
+(copy-on-write), so nothing is pickled on the way in; only each partition's
+raw rows go out and its written rows come back.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from contextlib import contextmanager
+from typing import Any, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from matching.ranking import Ranker
+from service.rematch.executors.base import (
+    EMBED_CHUNK,
+    Embed,
+    Finished,
+    PartitionJob,
+    chunks,
+    encode_chunk,
+    encoders_of,
+    run_partition,
+)
+
+# What the parent leaves for its forked children: filled before the fork, read in
+# the child, cleared after. Module level, because a forked child sees the parent's
+# module state and nothing else without pickling.
+_FORKED: dict[str, Any] = {}
+
+
+def _child_init() -> None:
+    # Two processes each using every core for BLAS would fight over them.
+    try:
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(1)
+    except Exception:  # pragma: no cover - threadpoolctl comes with scikit-learn
+        pass
+
+
+def _child_partition(raw: Any) -> tuple:
+    return run_partition(_FORKED["job"], raw)
+
+
+def _child_encode(key: int, texts: Sequence[str]) -> np.ndarray:
+    return encode_chunk(_FORKED["encoders"][key], texts)
+
+
+class LocalExecutor:
+    name = "local"
+
+    def __init__(self, workers: int = 1):
+        if workers < 1:
+            raise ValueError(f"workers: must be at least 1, got {workers}")
+        self.workers = workers
+
+    def __enter__(self) -> "LocalExecutor":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        _FORKED.clear()
+
+    # -- place texts -------------------------------------------------------------------
+
+    @contextmanager
+    def embedder(self, ranker: Ranker) -> Iterator[Embed | None]:
+        if self.workers <= 1:
+            yield None
+            return
+        pool = None
+
+        def embed(encoder: Any, texts: Sequence[str]) -> np.ndarray:
+            nonlocal pool
+            if len(texts) <= EMBED_CHUNK:  # not worth a trip to another process
+                return encode_chunk(encoder, texts)
+            if pool is None:
+                # The children are forked on first use, with every encoder the
+                # ranker holds (a hybrid's parts are cached, so embedded, apart);
+                # an object keeps its id() across a fork.
+                _FORKED["encoders"] = {id(e): e for e in encoders_of(ranker.encoder)}
+                pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_child_init)
+            if id(encoder) not in _FORKED["encoders"]:
+                return encode_chunk(encoder, texts)
+            parts = pool.starmap(_child_encode, [(id(encoder), c) for c in chunks(texts)])
+            return np.concatenate(parts) if parts else np.zeros((0, encoder.dim), np.float32)
+
+        try:
+            yield embed
+        finally:
+            if pool is not None:
+                pool.close()
+                pool.join()
+            _FORKED.pop("encoders", None)
+
+    # -- partitions --------------------------------------------------------------------
+
+    def run_partitions(self, job: PartitionJob, raws: Iterable[tuple[int, Any]], finished: Finished) -> None:
+        if self.workers <= 1:
+            for part, raw in raws:
+                finished(part, run_partition(job, raw))
+            return
+        _FORKED["job"] = job
+        try:
+            with multiprocessing.get_context("fork").Pool(self.workers, initializer=_child_init) as pool:
+                inflight: list[tuple[int, Any]] = []
+                for part, raw in raws:
+                    inflight.append((part, pool.apply_async(_child_partition, (raw,))))
+                    # A few partitions ahead: the driver reads the next while workers compute.
+                    while len(inflight) >= 2 * self.workers:
+                        p, handle = inflight.pop(0)
+                        finished(p, handle.get())
+                while inflight:
+                    p, handle = inflight.pop(0)
+                    finished(p, handle.get())
+        finally:
+            _FORKED.pop("job", None)
