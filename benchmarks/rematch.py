@@ -15,6 +15,13 @@ Data comes from `spoormatch generate` and goes into a fresh SQLite database
    to the FAISS baseline (run 1's candidate phase also embeds 20,000 candidate
    profiles and their experiences, which the baseline is handed ready).
 
+--executor dask runs the partitions and the place embedding on a Dask
+LocalCluster of --workers single-threaded workers (the executor the operator
+sets with SPOORMATCH_REMATCH_EXECUTOR), --executor local (the default) on a
+pool of forked processes. The encoder's own batch speed is measured in this
+process first, in the same run: the first night's place embedding, spread over
+the workers, is reported against it.
+
 Peak memory is the largest sum, over the run's process and its workers, of the
 proportional set size (PSS: shared pages counted once), sampled every 0.5 s.
 
@@ -22,7 +29,8 @@ The text encoder is tfidf (the char n-gram model) unless --encoder says otherwis
 the configured default, a hybrid with the Universal Sentence Encoder, embeds
 200,000 texts far too slowly on 2 cores for a nightly first run (~30/s).
 
-Run:  .venv/bin/python benchmarks/rematch.py            # 20,000 x 200,000, ~20 min on 2 cores
+Run:  .venv/bin/python benchmarks/rematch.py --verify                   # 20,000 x 200,000, ~20 min on 2 cores
+      .venv/bin/python benchmarks/rematch.py --verify --executor dask
       .venv/bin/python benchmarks/rematch.py --quick    # 2,000 x 20,000, ~2 min
 """
 
@@ -199,6 +207,24 @@ def faiss_baseline(settings, encoder, top: int) -> tuple[float, int]:
     return time.perf_counter() - t, len(queries)
 
 
+def encoder_speed(encoder, work: Path, n: int = 4000) -> tuple[float, int]:
+    """Texts per second of one ``encode`` call on place texts, in this process, after a warm-up."""
+    from matching.contract.models import Placement
+    from matching.ranking import placement_text
+
+    texts = []
+    with open(work / "generated" / "placements.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            # Other places than the run embeds first would be fine too: the cache is keyed by model.
+            texts.append(placement_text(Placement.model_validate_json(line)) + " (ijkpunt)")
+            if len(texts) == n + 200:
+                break
+    encoder.encode(texts[:200])
+    t = time.perf_counter()
+    encoder.encode(texts[200:])
+    return n / (time.perf_counter() - t), n
+
+
 def served_pools(db) -> dict[int, list]:
     """Every candidate's pool (ranked place ids and scores) as served now."""
     from service.rematch import _latest_committed
@@ -220,6 +246,8 @@ def main() -> None:
     ap.add_argument("--top", type=int, default=10)
     ap.add_argument("--verify", action="store_true",
                     help="after run 2, a full run 3: how many incremental pools equal a full recompute")
+    ap.add_argument("--executor", choices=["local", "dask"], default="local",
+                    help="where the work runs: forked processes, or a Dask LocalCluster of --workers workers")
     ap.add_argument("--encoder", default="tfidf",
                     help="text encoder (default tfidf: the hybrid default embeds 200,000 texts too slowly here)")
     args = ap.parse_args()
@@ -246,7 +274,10 @@ def main() -> None:
     load_database(db, work, args.places, args.candidates)
     encoder = get_encoder(args.encoder, settings.model_path)
     print(f"encoder: {encoder.model_id} (dim {encoder.dim}); workers: {args.workers}")
-    options = RematchOptions.from_settings(settings, top=args.top, workers=args.workers, progress=sys.stderr.isatty())
+    own_speed, n_probe = encoder_speed(encoder, work)
+    print(f"encoder batch speed in this process: {own_speed:,.0f} texts/s ({n_probe:,} place texts)")
+    options = RematchOptions.from_settings(settings, top=args.top, workers=args.workers, progress=sys.stderr.isatty(),
+                                           executor=args.executor)
 
     with PeakMemory() as mem1:
         t = time.perf_counter()
@@ -264,7 +295,7 @@ def main() -> None:
     if args.verify:
         incremental = served_pools(db)
         third = run_rematch(db, settings, encoder, RematchOptions.from_settings(
-            settings, top=args.top, workers=args.workers, full=True))
+            settings, top=args.top, workers=args.workers, full=True, executor=args.executor))
         print(third.format())
         full = served_pools(db)
         same = sum(1 for pk, pool in full.items() if incremental.get(pk) == pool)
@@ -274,10 +305,15 @@ def main() -> None:
     matching1 = first.timings.get("candidates", 0.0)
     a1, a2 = first.allocation, second.allocation
     print("\n== figures ==")
-    print(f"candidates x places:            {args.candidates:,} x {args.places:,}")
+    print(f"candidates x places:            {args.candidates:,} x {args.places:,}; executor {args.executor}, "
+          f"{args.workers} workers")
     print(f"run 1 wall time:                {wall1:.1f} s (places {first.timings.get('places', 0):.1f} s incl. "
           f"embedding {first.places.get('embedded', 0):,} texts; candidates {matching1:.1f} s; commit "
           f"{first.timings.get('commit', 0):.1f} s)")
+    embedded, embed_s = first.places.get("embedded", 0), first.places.get("embed_seconds", 0.0)
+    if embedded and embed_s:
+        print(f"run 1 place embedding:          {embedded:,} texts in {embed_s:.1f} s = {embedded / embed_s:,.0f} texts/s, "
+              f"{embedded / embed_s / own_speed:.2f}x the encoder's batch speed in one process ({own_speed:,.0f}/s)")
     print(f"run 1 peak memory (PSS):        {gib(mem1.peak)}")
     print(f"bare FAISS exact top-{args.top}:        {bare:.1f} s for {n_queries:,} queries")
     print(f"ratio, candidate phase / FAISS: {matching1 / bare:.2f}x   (whole run 1 / FAISS: {wall1 / bare:.2f}x)")

@@ -75,14 +75,16 @@ def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings,
     ev = evaluate(_region_table(snap.table, region, profile), profile, settings)
     local = np.flatnonzero(ev.feasible)
     rows = region[local]
+    wish = prep.view.vectors.wish
     if not len(rows):
         sims = np.zeros(0, np.float32)
+        wish_sims = None if wish is None else sims
     elif block is not None:
-        sims = block.sims(prep, rows)
+        sims, wish_sims = block.sims(prep, rows)
     else:
-        sims = snap.vectors[rows] @ prep.view.vectors.query
-    wish = prep.view.vectors.wish
-    wish_sims = None if wish is None else np.asarray(snap.vectors[rows] @ wish, dtype=np.float32)
+        vectors = snap.vectors[rows]
+        sims = vectors @ prep.view.vectors.query
+        wish_sims = None if wish is None else np.asarray(vectors @ wish, dtype=np.float32)
     return _Feasible(rows=rows, local=local, ev=ev, sims=np.asarray(sims, dtype=np.float32),
                      n_signals=ev.n_signals[local], wish_sims=wish_sims)
 
@@ -103,30 +105,41 @@ def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.nda
 
 
 class _SimBlock:
-    """Cosines of a block of candidates with every place in their joint box.
+    """Cosines of a block of candidates (their query, and their wish text when they
+    wrote one) with every place in their joint box.
 
     One matrix product per run of rows reads each place vector once per block
-    instead of gathering it once per candidate; for candidates that live close
-    together (the block is sorted like the snapshot) the joint box is barely
-    bigger than one candidate's.
+    instead of gathering it once per candidate (gathering a candidate's region
+    twice, for the query and the wish, once cost a quarter of the night); for
+    candidates that live close together (the block is sorted like the snapshot)
+    the joint box is barely bigger than one candidate's.
     """
 
     def __init__(self, snap: PlaceSnapshot, preps: Sequence[_Prepared]):
         boxes = [(p.profile.lat, p.profile.lon, *_box(p.profile.lat, p.profile.max_travel_km)) for p in preps]
         runs = snap.runs(min(b[0] - b[2] for b in boxes), max(b[0] + b[2] for b in boxes),
                          min(b[1] - b[3] for b in boxes), max(b[1] + b[3] for b in boxes))
-        queries = np.stack([p.view.vectors.query for p in preps]).astype(np.float32, copy=False)
+        columns = [p.view.vectors.query for p in preps]
         self.column = {id(p): j for j, p in enumerate(preps)}
+        self.wish_column: dict[int, int] = {}
+        for p in preps:
+            if p.view.vectors.wish is not None:
+                self.wish_column[id(p)] = len(columns)
+                columns.append(p.view.vectors.wish)
+        queries = np.stack(columns).astype(np.float32, copy=False)
         self.starts = np.array([lo for lo, _ in runs], dtype=np.int64)
         sizes = [hi - lo for lo, hi in runs]
         self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        self.scores = np.empty((int(self.offsets[-1]), len(preps)), dtype=np.float32)
+        self.scores = np.empty((int(self.offsets[-1]), len(columns)), dtype=np.float32)
         for (lo, hi), off in zip(runs, self.offsets):
             np.matmul(snap.vectors[lo:hi], queries.T, out=self.scores[off:off + hi - lo])
 
-    def sims(self, prep: _Prepared, rows: np.ndarray) -> np.ndarray:
+    def sims(self, prep: _Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(query cosines, wish cosines or None) of ``rows``."""
         run = np.searchsorted(self.starts, rows, side="right") - 1
-        return self.scores[self.offsets[run] + rows - self.starts[run], self.column[id(prep)]]
+        at = self.offsets[run] + rows - self.starts[run]
+        wish = self.wish_column.get(id(prep))
+        return self.scores[at, self.column[id(prep)]], None if wish is None else self.scores[at, wish]
 
 
 # Candidates per matrix product: enough to run at the BLAS's full speed (measured: 128 neighbours

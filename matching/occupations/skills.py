@@ -75,6 +75,12 @@ class EscoSkills:
     def has_dutch(self, j: int) -> bool:
         return bool(self.label_nl[j])
 
+    def needs(self, occupation_row: int) -> dict[int, float]:
+        """Skill column -> weight for one occupation (read from the CSR arrays directly:
+        scipy's row indexing costs tens of microseconds, and explanations ask often)."""
+        start, end = self.relations.indptr[occupation_row], self.relations.indptr[occupation_row + 1]
+        return dict(zip(self.relations.indices[start:end].tolist(), self.relations.data[start:end].tolist()))
+
     def skills_of(self, occupation_row: int, essential_only: bool = False) -> np.ndarray:
         """Skill columns of one occupation, most telling first (weight x idf, descending)."""
         n_rows = self.relations.shape[0]

@@ -202,10 +202,7 @@ class TransferModel(Portable):
 
 
 def shared_skill_labels(skills: EscoSkills, a: int, b: int, top: int = 3, dutch_only: bool = True) -> list[str]:
-    rel = skills.relations
-    row_a, row_b = rel[a], rel[b]
-    need_a = dict(zip(row_a.indices.tolist(), row_a.data.tolist()))
-    need_b = dict(zip(row_b.indices.tolist(), row_b.data.tolist()))
+    need_a, need_b = skills.needs(a), skills.needs(b)
     # A skill half of all work needs ("bedrijfsbeleid volgen") says nothing about this move.
     common = [j for j in need_b if j in need_a and (not dutch_only or skills.has_dutch(j))
               and skills.idf[j] >= SPECIFIC_IDF]

@@ -60,12 +60,14 @@ class PlacementFeatures:
     occupation_weights: np.ndarray | None = None  # (n, k) float32
     centrality: np.ndarray | None = None  # (n, n_aspects) float32
     # The employer of each place: a candidate's own employer's places are spoor 1.
-    employer: np.ndarray | None = None  # object array of employer ids
+    # Unicode, not object: comparing thousands of ids with the candidate's employer
+    # is then one vectorised comparison, not a Python call per place.
+    employer: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = len(self.kind)
         if self.employer is None:
-            self.employer = np.full(n, "", dtype=object)
+            self.employer = np.full(n, "", dtype=str)
         if self.occupation is None:
             self.occupation = np.full(n, "", dtype=object)
         if self.occupation_links is None:
@@ -95,7 +97,7 @@ class PlacementFeatures:
             hours_per_week=np.array([p.hours_per_week for p in placements], dtype=np.float32),
             skills=[frozenset(norm_term(s) for s in p.skills) for p in placements],
             title_key=np.array([norm_term(p.title) for p in placements], dtype=object),
-            employer=np.array([p.employer_id for p in placements], dtype=object),
+            employer=np.array([p.employer_id for p in placements], dtype=str),
         )
 
     def take(self, rows: np.ndarray) -> "PlacementFeatures":
@@ -133,7 +135,7 @@ class PlacementFeatures:
             occupation_links=_stack_padded([p.occupation_links for p in parts], fill=-1, dtype=np.int32),
             occupation_weights=_stack_padded([p.occupation_weights for p in parts], dtype=np.float32),
             centrality=_stack_padded([p.centrality for p in parts], dtype=np.float32),
-            employer=np.concatenate([p.employer for p in parts]) if parts else np.zeros(0, dtype=object),
+            employer=np.concatenate([p.employer for p in parts]) if parts else np.zeros(0, dtype=str),
         )
 
     def spoor(self, rows: np.ndarray, employer_id: str | None) -> np.ndarray:

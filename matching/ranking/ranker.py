@@ -46,7 +46,7 @@ from matching.text.calibration import Calibration, calibration_of
 log = logging.getLogger(__name__)
 
 # Bumped whenever a rule in here changes what a place scores or how it is said.
-RANKER_FORMAT = 5
+RANKER_FORMAT = 6
 # Added to the order key of a candidate's own employer's places (spoor 1): scores
 # lie in [0, 1], so these come first whatever they score, and every path that
 # orders, cuts or merges by score (live, nightly, incremental) keeps them first.

@@ -33,6 +33,11 @@ RANK_DECAY = 0.5
 SKILLS_FULL = 0.3
 
 
+# Entries per memo of the scorer before it starts afresh: bounded memory in a
+# long-lived service, and far more than the distinct pairs of one partition.
+_MEMO_LIMIT = 100_000
+
+
 @dataclass(frozen=True)
 class CandidateOccupations:
     """A candidate's occupations per experience, and the ESCO skills of their own list."""
@@ -53,6 +58,11 @@ class OccupationScorer(Portable):
         self._links: dict[str, tuple[tuple[int, float], ...]] = {}
         self._skill_hits: dict[str, tuple[tuple[int, float], ...]] = {}
         self._essential: dict[int, list[str]] = {}
+        # Explanations and transfer ask the same pairs over and over in a night: places
+        # share a few thousand occupations, candidates' experiences share their links.
+        self._needs: dict[int, dict[int, float]] = {}
+        self._shared: dict[tuple[int, int, int], list[str]] = {}
+        self._reach: dict[tuple[tuple[int, float], ...], np.ndarray] = {}
         self._lock = threading.Lock()
 
     def fingerprint(self) -> dict:
@@ -138,10 +148,24 @@ class OccupationScorer(Portable):
             return None
         out = np.zeros((len(occ.links), len(codes)), np.float32)
         for e, links in enumerate(occ.links):
-            for a, wa in links:
-                got = (self.model.row_of(a)[codes] * weights).max(axis=1) * wa
-                np.maximum(out[e], got, out=out[e])
+            if links:
+                out[e] = (self._reach_of(links)[codes] * weights).max(axis=1)
         return out
+
+    def _reach_of(self, links: tuple[tuple[int, float], ...]) -> np.ndarray:
+        """Per occupation row (and the trailing 0), the best transfer from one
+        experience's linked occupations, each weighted by its link: one gather per
+        experience instead of one per link (weights are never negative, so the max
+        of the weighted rows is the max of the weighted gathers)."""
+        found = self._reach.get(links)
+        if found is None:
+            found = np.zeros_like(self.model.row_of(links[0][0]))
+            for a, wa in links:
+                np.maximum(found, self.model.row_of(a) * np.float32(wa), out=found)
+            if len(self._reach) >= _MEMO_LIMIT:
+                self._reach.clear()
+            self._reach[links] = found
+        return found
 
     def esco_skills(self, occ: CandidateOccupations, codes: np.ndarray, weights: np.ndarray) -> np.ndarray:
         if occ.skill_row is None:
@@ -155,15 +179,22 @@ class OccupationScorer(Portable):
 
         if a < 0 or b < 0 or a == b:  # the same occupation: all of it carries over
             return []
-        return shared_skill_labels(self.model.space.skills, a, b, top)
+        key = (a, b, top)
+        found = self._shared.get(key)
+        if found is None:
+            if len(self._shared) >= _MEMO_LIMIT:
+                self._shared.clear()
+            found = self._shared[key] = shared_skill_labels(self.model.space.skills, a, b, top)
+        return list(found)
 
     def own_skills_needed(self, occ: CandidateOccupations, b: int, top: int = 2) -> list[str]:
         """Labels of the candidate's ESCO-read skills that occupation ``b`` needs."""
         if b < 0 or not occ.skills:
             return []
         skills = self.model.space.skills
-        row = skills.relations[b]
-        needed = dict(zip(row.indices, row.data))
+        needed = self._needs.get(b)
+        if needed is None:
+            needed = self._needs[b] = skills.needs(b)
         hits = sorted((j for j in occ.skills if j in needed and skills.has_dutch(j)),
                       key=lambda j: (-needed[j], -skills.idf[j]))
         return [skills.label(j) for j in hits[:top]]
