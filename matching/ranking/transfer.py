@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from sklearn.preprocessing import normalize
 
 from matching.contract.models import Candidate, Placement
 from matching.portable import Portable
@@ -63,6 +62,7 @@ class OccupationScorer(Portable):
         self._needs: dict[int, dict[int, float]] = {}
         self._shared: dict[tuple[int, int, int], list[str]] = {}
         self._reach: dict[tuple[tuple[int, float], ...], np.ndarray] = {}
+        self._skill_rows: dict[tuple[tuple[int, float], ...], np.ndarray] = {}
         self._lock = threading.Lock()
 
     def fingerprint(self) -> dict:
@@ -120,12 +120,24 @@ class OccupationScorer(Portable):
                 found[j] = max(found.get(j, 0.0), s)
         if not found:
             return None, ()
-        cols = np.array(sorted(found), dtype=np.int64)
-        vec = np.zeros((1, len(space.skills.keys)), np.float32)
-        vec[0, cols] = space.skills.idf[cols] * np.array([found[j] for j in cols], np.float32)
-        sims = np.asarray(space.skill_matrix @ normalize(vec)[0], np.float32).ravel()
-        row = np.zeros(space.n + 1, np.float32)
-        row[:-1] = np.clip(sims / SKILLS_FULL, 0.0, 1.0)
+        key = tuple(sorted(found.items()))
+        row = self._skill_rows.get(key)
+        cols = np.array([j for j, _ in key], dtype=np.int64)
+        if row is None:
+            # Only the columns they have: the vector's norm, then one sparse
+            # matrix-vector product over those columns (sklearn's normalize
+            # validated its arguments for longer than the product took).
+            values = space.skills.idf[cols] * np.array([v for _, v in key], np.float32)
+            norm = np.float32(np.sqrt(np.dot(values, values)))
+            vec = np.zeros(len(space.skills.keys), np.float32)
+            if norm > 0:
+                vec[cols] = values / norm
+            sims = np.asarray(space.skill_matrix @ vec, np.float32).ravel()
+            row = np.zeros(space.n + 1, np.float32)
+            row[:-1] = np.clip(sims / SKILLS_FULL, 0.0, 1.0)
+            if len(self._skill_rows) >= _MEMO_LIMIT:
+                self._skill_rows.clear()
+            self._skill_rows[key] = row
         return row, tuple(int(j) for j in cols)
 
     def essential_skill_labels(self, code: int) -> list[str]:

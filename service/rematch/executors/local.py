@@ -25,6 +25,10 @@ from service.rematch.executors.base import (
     run_partition,
 )
 
+# Fewer texts than this are embedded in the driver: forking a driver that holds a
+# snapshot takes about a second, in which it embeds 1,500 texts itself.
+FORK_AT_LEAST = 8 * EMBED_CHUNK
+
 # What the parent leaves for its forked children: filled before the fork, read in
 # the child, cleared after. Module level, because a forked child sees the parent's
 # module state and nothing else without pickling.
@@ -74,7 +78,7 @@ class LocalExecutor:
 
         def embed(encoder: Any, texts: Sequence[str]) -> np.ndarray:
             nonlocal pool
-            if len(texts) <= EMBED_CHUNK:  # not worth a trip to another process
+            if len(texts) <= FORK_AT_LEAST:  # forking the workers costs more than it saves
                 return encode_chunk(encoder, texts)
             if pool is None:
                 # The children are forked on first use, with every encoder the
