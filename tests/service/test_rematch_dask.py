@@ -11,17 +11,23 @@ the driver's statements are the local pool's and run on PostgreSQL elsewhere.
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from matching.contract.models import Placement
+from matching.ranking import placement_text
 
 from matching.settings import Settings
 from service import cli
 from service.rematch import Rematch, RematchOptions, run_rematch
 from service.rematch.executors.cluster import PARTITION_KEY
+from service.tables import PlacementRow
 from tests.conftest import HashingEncoder
 from tests.service.conftest import build_world, candidate_json, placement_json
 
@@ -232,3 +238,54 @@ def test_refusals_name_the_setting_and_the_extra(tmp_path, monkeypatch, capsys):
         assert not (tmp_path / "x.db").exists()
     finally:
         settings_module.get_settings.cache_clear()
+
+
+class WhereEncoder(HashingEncoder):
+    """Notes which process embedded which texts (a file per process, in ``folder``)."""
+
+    def __init__(self, folder: str):
+        self.folder = folder
+
+    def encode(self, texts, batch_size: int = 64):
+        with open(Path(self.folder, str(os.getpid())), "a", encoding="utf-8") as fh:
+            fh.writelines(json.dumps(t) + "\n" for t in texts)
+        return super().encode(texts, batch_size)
+
+
+@pytest.mark.parametrize("executor", ["local", "dask"])
+def test_the_first_nights_place_texts_are_embedded_by_the_workers(tmp_path, cluster, monkeypatch, executor):
+    from service.rematch.executors import cluster as dask_executor
+    from service.rematch.executors import local as local_executor
+
+    # A handful of places stands for the first night's 200,000: the executors send
+    # texts to the workers from this many on.
+    monkeypatch.setattr(local_executor, "FORK_AT_LEAST", 2)
+    monkeypatch.setattr(dask_executor, "EMBED_CHUNK", 2)
+    world, settings = make_world(tmp_path, executor)
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    try:
+        populate(world)
+        options = RematchOptions(**OPTIONS, workers=2, executor=executor, dask_address=cluster.scheduler_address)
+        # A state folder of its own: the service embedded the places into its cache when they were posted.
+        night_settings = settings.with_overrides(state_dir=tmp_path / "night")
+        summary = run_rematch(world.db, night_settings, WhereEncoder(str(calls)), options)
+        assert summary.places["embedded"] == 7
+        texts_of = {int(f.name): {json.loads(line) for line in f.read_text(encoding="utf-8").splitlines()}
+                    for f in calls.iterdir()}
+        with world.db.read() as s:
+            places = [Placement.model_validate(b) for b in s.execute(select(PlacementRow.body)).scalars()]
+        place_texts = {placement_text(p) for p in places}
+        assert len(place_texts) == 7
+        # Every place text was embedded by a worker, none by the driver.
+        assert not place_texts & texts_of.get(os.getpid(), set())
+        assert place_texts <= set().union(*(t for pid, t in texts_of.items() if pid != os.getpid()))
+        reference, ref_settings = make_world(tmp_path, f"{executor}-one-process")
+        try:
+            populate(reference)
+            run_rematch(reference.db, ref_settings, HashingEncoder(), RematchOptions(**OPTIONS, workers=1))
+            assert served(world) == served(reference)
+        finally:
+            close(reference)
+    finally:
+        close(world)
