@@ -155,14 +155,14 @@ class Ranker:
 
     def embed_places(self, placements: Sequence[Placement], embed=None) -> np.ndarray:
         """Place vectors, through the cache when there is one. ``embed(encoder, texts)``
-        does the embedding of what is not cached (the nightly run's workers)."""
+        embeds what is not cached, as blocks of rows in order (the nightly run's workers)."""
         texts = [placement_text(p) for p in placements]
         if not texts:
             return np.zeros((0, self.encoder.dim), np.float32)
         if self.cache is not None:
             return self.cache.encode(self.encoder, texts, embed=embed)
         if embed is not None:
-            return np.asarray(embed(self.encoder, texts), dtype=np.float32)
+            return np.concatenate([np.asarray(block, dtype=np.float32) for block in embed(self.encoder, texts)])
         return np.asarray(self.encoder.encode(texts), dtype=np.float32)
 
     def embed_candidate(self, candidate: Candidate) -> CandidateVectors:

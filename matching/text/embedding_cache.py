@@ -12,7 +12,7 @@ import hashlib
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Callable, Sequence
+from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
@@ -63,11 +63,12 @@ class EmbeddingCache:
     # -- public API ----------------------------------------------------------------
 
     def encode(self, encoder: Encoder, texts: Sequence[str], batch_size: int = 64,
-               embed: Callable[[Encoder, list[str]], np.ndarray] | None = None) -> np.ndarray:
+               embed: Callable[[Encoder, list[str]], Iterable[np.ndarray]] | None = None) -> np.ndarray:
         """Embeddings of ``texts`` (rows in input order); only unseen texts are embedded.
 
-        ``embed(encoder, texts)`` embeds the unseen ones (default: ``encoder.encode``
-        here); the nightly run passes one that spreads them over its workers.
+        ``embed(encoder, texts)`` embeds the unseen ones, yielding consecutive
+        blocks of rows in order (default: ``encoder.encode`` here, in slices); the
+        nightly run passes one that spreads them over its workers.
         """
         texts = as_text_list(texts)
         parts = getattr(encoder, "parts", None)
@@ -132,7 +133,7 @@ class EmbeddingCache:
                     "VALUES (?, ?, ?)", rows)
 
     def _encode_plain(self, encoder: Encoder, texts: list[str], batch_size: int,
-                      embed: Callable[[Encoder, list[str]], np.ndarray] | None) -> np.ndarray:
+                      embed: Callable[[Encoder, list[str]], Iterable[np.ndarray]] | None) -> np.ndarray:
         model_id = encoder.model_id
         # Each distinct text once: duplicates in one call are embedded once too.
         first_index: dict[str, int] = {}
@@ -166,19 +167,26 @@ class EmbeddingCache:
         missing.sort()
 
         # Embed and commit in slices: memory stays bounded and an interrupted run
-        # keeps what it already paid for.
-        # Many workers embed more per slice, so each of them gets a few chunks of it.
-        step = self.write_batch if embed is None else max(self.write_batch, 16_384)
-        for start in range(0, len(missing), step):
-            idx = missing[start:start + step]
-            batch = [unique[i] for i in idx]
-            vectors = encoder.encode(batch, batch_size=batch_size) if embed is None else embed(encoder, batch)
+        # keeps what it already paid for. With ``embed`` the slices come from the
+        # workers as they finish, in order, and are stored while the next are embedded.
+        texts_missing = [unique[i] for i in missing]
+        if embed is None:
+            slices = (encoder.encode(texts_missing[start:start + self.write_batch], batch_size=batch_size)
+                      for start in range(0, len(missing), self.write_batch))
+        else:
+            slices = embed(encoder, texts_missing)
+        done = 0
+        for vectors in slices:
             vectors = np.asarray(vectors, dtype=np.float32)
-            if vectors.shape != (len(idx), dim):
+            idx = missing[done:done + len(vectors)]
+            if vectors.ndim != 2 or vectors.shape != (len(idx), dim):
                 raise ValueError(f"encoder {model_id!r} returned shape {vectors.shape}, "
                                  f"expected {(len(idx), dim)}")
             unique_vectors[idx] = vectors
             self._store(model_id, [keys[i] for i in idx], vectors)
+            done += len(vectors)
+        if done != len(missing):
+            raise ValueError(f"encoder {model_id!r} returned {done} vectors for {len(missing)} texts")
 
         self.hits += hit_count
         self.misses += len(missing)

@@ -15,6 +15,7 @@ import json
 import os
 import signal
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -119,28 +120,44 @@ def close(*worlds) -> None:
         w.db.dispose()
 
 
-def test_a_dask_night_serves_what_the_local_pool_serves(tmp_path, cluster):
+@dataclass
+class Pair:
+    """The same places and candidates in two databases: one for each executor."""
+
+    local: object
+    local_settings: Settings
+    dask: object
+    dask_settings: Settings
+
+
+@pytest.fixture
+def pair(tmp_path):
     local, local_settings = make_world(tmp_path, "local")
     dask, dask_settings = make_world(tmp_path, "dask")
     try:
         for w in (local, dask):
             populate(w)
-        first = night(local, local_settings, "local"), night(dask, dask_settings, "dask", cluster.scheduler_address)
-        assert allocation(first[0]) == allocation(first[1])
-        assert first[1].computed == N_CANDIDATES and first[0].allocation["lists_changed"] > 0
-        assert served(local) == served(dask)
-
-        for w in (local, dask):
-            change(w)
-        second = night(local, local_settings, "local"), night(dask, dask_settings, "dask", cluster.scheduler_address)
-        assert (second[1].computed, second[1].merged) == (second[0].computed, second[0].merged)
-        assert allocation(second[0]) == allocation(second[1])
-        after = served(dask)
-        assert after == served(local)
-        assert any(e["placement_id"] == "p-new" for d in after["digests"].values() for run in d["runs"]
-                   for c in run["candidates"] for e in c["new"]), "the night's digest must hold the new place"
+        yield Pair(local, local_settings, dask, dask_settings)
     finally:
         close(local, dask)
+
+
+def test_a_dask_night_serves_what_the_local_pool_serves(pair, cluster):
+    local, local_settings, dask, dask_settings = pair.local, pair.local_settings, pair.dask, pair.dask_settings
+    first = night(local, local_settings, "local"), night(dask, dask_settings, "dask", cluster.scheduler_address)
+    assert allocation(first[0]) == allocation(first[1])
+    assert first[1].computed == N_CANDIDATES and first[0].allocation["lists_changed"] > 0
+    assert served(local) == served(dask)
+
+    for w in (local, dask):
+        change(w)
+    second = night(local, local_settings, "local"), night(dask, dask_settings, "dask", cluster.scheduler_address)
+    assert (second[1].computed, second[1].merged) == (second[0].computed, second[0].merged)
+    assert allocation(second[0]) == allocation(second[1])
+    after = served(dask)
+    assert after == served(local)
+    assert any(e["placement_id"] == "p-new" for d in after["digests"].values() for run in d["runs"]
+               for c in run["candidates"] for e in c["new"]), "the night's digest must hold the new place"
 
 
 class KillOnFirstPartition(distributed.WorkerPlugin):
@@ -157,14 +174,11 @@ class KillOnFirstPartition(distributed.WorkerPlugin):
             os.kill(os.getpid(), signal.SIGKILL)
 
 
-def test_a_worker_killed_mid_partition_has_its_partition_run_again(tmp_path, cluster):
-    local, local_settings = make_world(tmp_path, "local")
-    dask, dask_settings = make_world(tmp_path, "dask")
+def test_a_worker_killed_mid_partition_has_its_partition_run_again(pair, tmp_path, cluster):
+    local, local_settings, dask, dask_settings = pair.local, pair.local_settings, pair.dask, pair.dask_settings
     marker = tmp_path / "killed"
     client = distributed.Client(cluster)
     try:
-        for w in (local, dask):
-            populate(w)
         client.register_plugin(KillOnFirstPartition(str(marker)), name="kill-once")
         night(local, local_settings, "local")
         summary = night(dask, dask_settings, "dask", cluster.scheduler_address)
@@ -174,30 +188,23 @@ def test_a_worker_killed_mid_partition_has_its_partition_run_again(tmp_path, clu
     finally:
         client.unregister_worker_plugin("kill-once")
         client.close()
-        close(local, dask)
 
 
-def test_a_killed_driver_resumes_on_dask(tmp_path, cluster):
-    local, local_settings = make_world(tmp_path, "local")
-    dask, dask_settings = make_world(tmp_path, "dask")
-    try:
-        for w in (local, dask):
-            populate(w)
-        night(local, local_settings, "local")
+def test_a_killed_driver_resumes_on_dask(pair, cluster):
+    local, local_settings, dask, dask_settings = pair.local, pair.local_settings, pair.dask, pair.dask_settings
+    night(local, local_settings, "local")
 
-        def dies_after_two(part, counts):
-            dies_after_two.calls += 1
-            if dies_after_two.calls == 2:
-                raise KeyboardInterrupt("driver killed")
-        dies_after_two.calls = 0
-        options = RematchOptions(**OPTIONS, workers=2, executor="dask", dask_address=cluster.scheduler_address)
-        with pytest.raises(KeyboardInterrupt):
-            Rematch(dask.db, dask_settings, HashingEncoder(), options, progress=dies_after_two).run()
-        resumed = night(dask, dask_settings, "dask", cluster.scheduler_address)
-        assert resumed.resumed and resumed.partitions_resumed == 2
-        assert served(dask) == served(local)
-    finally:
-        close(local, dask)
+    def dies_after_two(part, counts):
+        dies_after_two.calls += 1
+        if dies_after_two.calls == 2:
+            raise KeyboardInterrupt("driver killed")
+    dies_after_two.calls = 0
+    options = RematchOptions(**OPTIONS, workers=2, executor="dask", dask_address=cluster.scheduler_address)
+    with pytest.raises(KeyboardInterrupt):
+        Rematch(dask.db, dask_settings, HashingEncoder(), options, progress=dies_after_two).run()
+    resumed = night(dask, dask_settings, "dask", cluster.scheduler_address)
+    assert resumed.resumed and resumed.partitions_resumed == 2
+    assert served(dask) == served(local)
 
 
 def test_the_command_runs_on_a_local_cluster_of_its_own(tmp_path, monkeypatch, capsys):

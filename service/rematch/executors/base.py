@@ -8,7 +8,7 @@ at module level so a process pool or a cluster pickles them by reference.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable, ContextManager, Iterable, Protocol, Sequence
+from typing import Any, Callable, ContextManager, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
 
@@ -23,9 +23,9 @@ EXECUTORS = ("local", "dask")
 # night over the workers.
 EMBED_CHUNK = 1024
 
-#: Embeds a list of texts with an encoder; the :class:`~matching.text.EmbeddingCache`
-#: calls it for the texts it has not seen.
-Embed = Callable[[Any, Sequence[str]], np.ndarray]
+#: Embeds a list of texts with an encoder, yielding blocks of rows in order as they are
+#: done; the :class:`~matching.text.EmbeddingCache` stores each while the next is embedded.
+Embed = Callable[[Any, Sequence[str]], Iterator[np.ndarray]]
 #: Called by the executor on the driver, once per partition, as each finishes.
 Finished = Callable[[int, tuple], None]
 

@@ -94,14 +94,21 @@ class DaskExecutor:
     def embedder(self, ranker: Ranker) -> Iterator[Embed | None]:
         shipped: dict[int, Any] = {}
 
-        def embed(encoder: Any, texts: Sequence[str]) -> np.ndarray:
+        def embed(encoder: Any, texts: Sequence[str]) -> Iterator[np.ndarray]:
             if len(texts) <= EMBED_CHUNK:
-                return encode_chunk(encoder, texts)
+                yield encode_chunk(encoder, texts)
+                return
             if id(encoder) not in shipped:
                 shipped[id(encoder)] = self._scatter(encoder)
-            futures = self.client.map(encode_chunk, [shipped[id(encoder)]] * len(parts := chunks(texts)), parts,
-                                      pure=False)
-            return np.concatenate(self.client.gather(futures))
+            parts = chunks(texts, EMBED_CHUNK)
+            futures = self.client.map(encode_chunk, [shipped[id(encoder)]] * len(parts), parts, pure=False)
+            try:
+                while futures:  # in order; the driver stores one while the workers embed the next
+                    yield futures[0].result()
+                    futures.pop(0).release()
+            finally:
+                for future in futures:  # stopped half-way: nothing left running on the cluster
+                    future.cancel()
 
         try:
             yield embed

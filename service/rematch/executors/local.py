@@ -49,7 +49,8 @@ def _child_partition(raw: Any) -> tuple:
     return run_partition(_FORKED["job"], raw)
 
 
-def _child_encode(key: int, texts: Sequence[str]) -> np.ndarray:
+def _child_encode(job: tuple[int, Sequence[str]]) -> np.ndarray:
+    key, texts = job
     return encode_chunk(_FORKED["encoders"][key], texts)
 
 
@@ -76,10 +77,11 @@ class LocalExecutor:
             return
         pool = None
 
-        def embed(encoder: Any, texts: Sequence[str]) -> np.ndarray:
+        def embed(encoder: Any, texts: Sequence[str]) -> Iterator[np.ndarray]:
             nonlocal pool
             if len(texts) <= FORK_AT_LEAST:  # forking the workers costs more than it saves
-                return encode_chunk(encoder, texts)
+                yield encode_chunk(encoder, texts)
+                return
             if pool is None:
                 # The children are forked on first use, with every encoder the
                 # ranker holds (a hybrid's parts are cached, so embedded, apart);
@@ -87,9 +89,10 @@ class LocalExecutor:
                 _FORKED["encoders"] = {id(e): e for e in encoders_of(ranker.encoder)}
                 pool = multiprocessing.get_context("fork").Pool(self.workers, initializer=_child_init)
             if id(encoder) not in _FORKED["encoders"]:
-                return encode_chunk(encoder, texts)
-            parts = pool.starmap(_child_encode, [(id(encoder), c) for c in chunks(texts)])
-            return np.concatenate(parts) if parts else np.zeros((0, encoder.dim), np.float32)
+                yield encode_chunk(encoder, texts)
+                return
+            # In order, each as soon as it and those before it are done.
+            yield from pool.imap(_child_encode, [(id(encoder), c) for c in chunks(texts)])
 
         try:
             yield embed
