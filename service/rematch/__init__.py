@@ -14,7 +14,8 @@ What a run does, in order:
    resumed when the places and settings are still the same (its fingerprint);
    its finished partitions are not computed again. Otherwise it is abandoned.
 4. Processes the candidates partition by partition (:func:`matching.batch.partition.process_partition`,
-   in worker processes); each partition's results are committed with a marker
+   on the executor's workers: forked processes, or a Dask cluster, see
+   :mod:`.executors`); each partition's results are committed with a marker
    row, so a resumed run skips it. Candidates whose pool nothing could have
    changed keep it. A candidate that cannot be read or matched is logged with
    its id, recorded in ``rematch_failures`` and skipped.
@@ -25,8 +26,9 @@ What a run does, in order:
 6. Writes the per-coach digest files and deletes what no one needs any more.
 
 The package holds, one concern a module: :mod:`.options` (options, summary,
-:class:`RematchBusy`), :mod:`.lock`, :mod:`.place_store`, :mod:`.workers` (the
-partition work done in the worker processes), :mod:`.run` (the run's lifecycle),
+:class:`RematchBusy`), :mod:`.lock`, :mod:`.place_store`, :mod:`.workers` (a
+partition's work, wherever it runs), :mod:`.executors` (where it runs: local
+processes or a Dask cluster), :mod:`.run` (the run's lifecycle),
 :mod:`.commit` (writing a partition's rows, the commit, the digest files),
 :mod:`.queries` (what the API reads) and :mod:`.erasure`. What the rest of the
 service uses is imported from here.

@@ -273,7 +273,7 @@ class Rematch(CommitMixin):
         # Read lazily: the executor asks for the next partition when a worker is about to be free.
         raws = ((part, self._read(run, part, members_of, last_run_id, changes is not None)) for part in todo)
         try:
-            executor.run_partitions(job, raws, finished)
+            executor.run_partitions(job, raws, finished, size=len(todo))
         finally:
             if bar is not None:
                 bar.close()

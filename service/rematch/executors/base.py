@@ -54,10 +54,12 @@ class Executor(Protocol):
         """An ``embed`` function that spreads texts over the workers (None: embed here)."""
         ...
 
-    def run_partitions(self, job: PartitionJob, raws: Iterable[tuple[int, Any]], finished: Finished) -> None:
+    def run_partitions(self, job: PartitionJob, raws: Iterable[tuple[int, Any]], finished: Finished,
+                       size: int | None = None) -> None:
         """Runs ``run_partition(job, raw)`` for each ``(part, raw)`` and calls
         ``finished(part, outcome)`` on the driver as each comes back. ``raws`` is
-        read lazily, a few partitions ahead of the workers."""
+        read lazily, a few partitions ahead of the workers; ``size`` says how many
+        it holds, when known."""
         ...
 
 

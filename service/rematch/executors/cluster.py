@@ -118,7 +118,8 @@ class DaskExecutor:
 
     # -- partitions --------------------------------------------------------------------
 
-    def run_partitions(self, job: PartitionJob, raws: Iterable[tuple[int, Any]], finished: Finished) -> None:
+    def run_partitions(self, job: PartitionJob, raws: Iterable[tuple[int, Any]], finished: Finished,
+                       size: int | None = None) -> None:
         distributed = _distributed()
         shared = self._scatter(job)
         run = secrets.token_hex(4)

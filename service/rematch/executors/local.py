@@ -104,19 +104,21 @@ class LocalExecutor:
 
     # -- partitions --------------------------------------------------------------------
 
-    def run_partitions(self, job: PartitionJob, raws: Iterable[tuple[int, Any]], finished: Finished) -> None:
-        if self.workers <= 1:
+    def run_partitions(self, job: PartitionJob, raws: Iterable[tuple[int, Any]], finished: Finished,
+                       size: int | None = None) -> None:
+        workers = self.workers if size is None else min(self.workers, size)
+        if workers <= 1:  # one partition left (a resumed run, a small bureau): no fork
             for part, raw in raws:
                 finished(part, run_partition(job, raw))
             return
         _FORKED["job"] = job
         try:
-            with multiprocessing.get_context("fork").Pool(self.workers, initializer=_child_init) as pool:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_child_init) as pool:
                 inflight: list[tuple[int, Any]] = []
                 for part, raw in raws:
                     inflight.append((part, pool.apply_async(_child_partition, (raw,))))
                     # A few partitions ahead: the driver reads the next while workers compute.
-                    while len(inflight) >= 2 * self.workers:
+                    while len(inflight) >= 2 * workers:
                         p, handle = inflight.pop(0)
                         finished(p, handle.get())
                 while inflight:
