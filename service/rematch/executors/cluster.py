@@ -100,12 +100,23 @@ class DaskExecutor:
                 return
             if id(encoder) not in shipped:
                 shipped[id(encoder)] = self._scatter(encoder)
-            parts = chunks(texts, EMBED_CHUNK)
-            futures = self.client.map(encode_chunk, [shipped[id(encoder)]] * len(parts), parts, pure=False)
+            parts = iter(chunks(texts, EMBED_CHUNK))
+            futures: list[Any] = []
+
+            def submit_next() -> None:
+                part = next(parts, None)
+                if part is not None:
+                    futures.append(self.client.submit(encode_chunk, shipped[id(encoder)], part, pure=False))
+
+            # A few chunks per worker in flight, not all 200: the texts travel as the
+            # workers need them instead of as one graph of a hundred MB.
+            for _ in range(3 * self.workers):
+                submit_next()
             try:
                 while futures:  # in order; the driver stores one while the workers embed the next
                     yield futures[0].result()
                     futures.pop(0).release()
+                    submit_next()
             finally:
                 for future in futures:  # stopped half-way: nothing left running on the cluster
                     future.cancel()
