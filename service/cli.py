@@ -152,6 +152,7 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 def _cmd_rematch(args: argparse.Namespace) -> int:
     from service.db import Database
     from service.rematch import RematchBusy, RematchOptions, run_rematch
+    from service.rematch.executors import ExecutorUnavailable
 
     logging.basicConfig(level=getattr(logging, args.log_level.upper()), format="%(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic").setLevel(logging.WARNING)
@@ -173,6 +174,9 @@ def _cmd_rematch(args: argparse.Namespace) -> int:
     except RematchBusy as exc:
         print(f"spoormatch: {exc}; not started", file=sys.stderr)
         return 75  # EX_TEMPFAIL: cron may simply try again later
+    except ExecutorUnavailable as exc:
+        print(f"spoormatch: rematch refused: {exc}; nothing written", file=sys.stderr)
+        return 2
     finally:
         db.dispose()
     print(summary.format(), file=sys.stderr)

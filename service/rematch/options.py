@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from matching.settings import Settings
-from service.rematch.executors.base import EXECUTORS
+from service.rematch.executors.base import EXECUTORS, MISSING_EXTRA
 
 # Ids per IN (...) query: below SQLite's old 999-parameter limit.
 CHUNK = 900
@@ -63,7 +63,7 @@ class RematchOptions:
             try:
                 import distributed  # noqa: F401
             except ImportError:
-                problems.append("executor: 'dask' needs the optional extra: pip install 'spoormatch[dask]'")
+                problems.append(MISSING_EXTRA)
         if problems:
             raise ValueError("; ".join(problems))
 

@@ -109,14 +109,13 @@ class Rematch(CommitMixin):
     def run(self) -> RunSummary:
         lock = RunLock(self.db, self.settings.state_dir,
                        timedelta(minutes=self.settings.rematch_lock_stale_minutes))
-        with lock:
-            return self._run(lock)
-
-    def _run(self, lock: RunLock) -> RunSummary:
+        # The executor first: a scheduler that cannot be reached is refused before
+        # the run takes the lock or writes anything.
         with make_executor(self.options.executor, self.options.workers, self.options.dask_address) as executor:
-            return self._run_on(executor, lock)
+            with lock:
+                return self._run(executor, lock)
 
-    def _run_on(self, executor: Executor, lock: RunLock) -> RunSummary:
+    def _run(self, executor: Executor, lock: RunLock) -> RunSummary:
         t0 = time.perf_counter()
         timings: dict[str, float] = {}
         store = PlaceStore(self.settings.state_dir, self.ranker)

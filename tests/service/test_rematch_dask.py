@@ -296,3 +296,31 @@ def test_the_first_nights_place_texts_are_embedded_by_the_workers(tmp_path, clus
             close(reference)
     finally:
         close(world)
+
+
+def test_a_scheduler_that_cannot_be_reached_is_refused_before_anything_is_written(tmp_path, monkeypatch, capsys):
+    import socket
+
+    from matching import settings as settings_module
+    from service.rematch.executors import cluster as dask_executor
+    from service.tables import RematchLock, RematchRun
+
+    world, settings = make_world(tmp_path, "unreachable")
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        address = f"tcp://127.0.0.1:{s.getsockname()[1]}"
+    monkeypatch.setattr(dask_executor, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setenv("SPOORMATCH_DATABASE_URL", settings.database_url)
+    monkeypatch.setenv("SPOORMATCH_STATE_DIR", str(settings.state_dir))
+    settings_module.get_settings.cache_clear()
+    try:
+        populate(world)
+        assert cli.main(["rematch", "--executor", "dask", "--dask-address", address]) == 2
+        err = capsys.readouterr().err
+        assert f"dask_address: cannot reach the scheduler at '{address}'" in err and "nothing written" in err
+        with world.db.read() as s:
+            assert s.execute(select(RematchRun)).first() is None
+            assert s.execute(select(RematchLock)).first() is None
+    finally:
+        settings_module.get_settings.cache_clear()
+        close(world)

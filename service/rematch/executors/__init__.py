@@ -16,7 +16,7 @@ commits' effects are the same (the allocation sorts what it reads).
 
 from __future__ import annotations
 
-from service.rematch.executors.base import EXECUTORS, Executor, PartitionJob
+from service.rematch.executors.base import EXECUTORS, Executor, ExecutorUnavailable, PartitionJob
 from service.rematch.executors.local import LocalExecutor
 
 
@@ -31,4 +31,4 @@ def make_executor(name: str, workers: int, address: str = "") -> Executor:
     raise ValueError(f"executor: must be one of {', '.join(EXECUTORS)}, got {name!r}")
 
 
-__all__ = ["EXECUTORS", "Executor", "LocalExecutor", "PartitionJob", "make_executor"]
+__all__ = ["EXECUTORS", "Executor", "ExecutorUnavailable", "LocalExecutor", "PartitionJob", "make_executor"]

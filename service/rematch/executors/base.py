@@ -17,6 +17,11 @@ from matching.ranking import Ranker
 from matching.settings import Settings
 
 EXECUTORS = ("local", "dask")
+MISSING_EXTRA = "executor: 'dask' needs the optional extra: pip install 'spoormatch[dask]'"
+
+
+class ExecutorUnavailable(RuntimeError):
+    """The executor cannot start (no scheduler, no workers); raised before the run takes its lock."""
 
 # Texts per embedding task: large enough that the encoder runs at its batch speed
 # (and a task's overhead is noise), small enough to spread 10,000 new places a

@@ -20,7 +20,9 @@ import numpy as np
 from matching.ranking import Ranker
 from service.rematch.executors.base import (
     EMBED_CHUNK,
+    MISSING_EXTRA,
     Embed,
+    ExecutorUnavailable,
     Finished,
     PartitionJob,
     chunks,
@@ -30,8 +32,8 @@ from service.rematch.executors.base import (
 
 log = logging.getLogger("service.rematch")
 
-MISSING_EXTRA = ("executor 'dask': the package dask.distributed is not installed; "
-                 "install the optional extra with: pip install 'spoormatch[dask]'")
+# How long to wait for the scheduler to answer, and for it to have a worker.
+CONNECT_TIMEOUT = "20s"
 
 # Prefix of every partition task's key: what an operator looks for on the
 # scheduler's dashboard, and what the tests' worker plugin recognises.
@@ -64,7 +66,18 @@ class DaskExecutor:
     def __enter__(self) -> "DaskExecutor":
         distributed = _distributed()
         if self.address:
-            self.client = distributed.Client(self.address, timeout="30s")
+            try:
+                self.client = distributed.Client(self.address, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                raise ExecutorUnavailable(f"dask_address: cannot reach the scheduler at {self.address!r} "
+                                          f"({type(exc).__name__}: {exc})") from exc
+            try:
+                # A scheduler without workers would take the partitions and never answer.
+                self.client.wait_for_workers(1, timeout=CONNECT_TIMEOUT)
+            except (OSError, TimeoutError) as exc:
+                self.__exit__()
+                raise ExecutorUnavailable(f"dask_address: the scheduler at {self.address!r} has no workers "
+                                          f"(waited {CONNECT_TIMEOUT})") from exc
         else:
             self._cluster = distributed.LocalCluster(
                 n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
