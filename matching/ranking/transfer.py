@@ -37,6 +37,16 @@ SKILLS_FULL = 0.3
 _MEMO_LIMIT = 100_000
 
 
+def _memo(store: dict, key, compute):
+    """``store[key]``, computed once; the store starts afresh when full."""
+    found = store.get(key)
+    if found is None:
+        if len(store) >= _MEMO_LIMIT:
+            store.clear()
+        found = store[key] = compute()
+    return found
+
+
 @dataclass(frozen=True)
 class CandidateOccupations:
     """A candidate's occupations per experience, and the ESCO skills of their own list."""
@@ -121,12 +131,11 @@ class OccupationScorer(Portable):
         if not found:
             return None, ()
         key = tuple(sorted(found.items()))
-        row = self._skill_rows.get(key)
         cols = np.array([j for j, _ in key], dtype=np.int64)
-        if row is None:
-            # Only the columns they have: the vector's norm, then one sparse
-            # matrix-vector product over those columns (sklearn's normalize
-            # validated its arguments for longer than the product took).
+
+        def compute() -> np.ndarray:
+            # The vector's norm, then one sparse matrix-vector product (sklearn's
+            # normalize validated its arguments for longer than the product took).
             values = space.skills.idf[cols] * np.array([v for _, v in key], np.float32)
             norm = np.float32(np.sqrt(np.dot(values, values)))
             vec = np.zeros(len(space.skills.keys), np.float32)
@@ -135,10 +144,9 @@ class OccupationScorer(Portable):
             sims = np.asarray(space.skill_matrix @ vec, np.float32).ravel()
             row = np.zeros(space.n + 1, np.float32)
             row[:-1] = np.clip(sims / SKILLS_FULL, 0.0, 1.0)
-            if len(self._skill_rows) >= _MEMO_LIMIT:
-                self._skill_rows.clear()
-            self._skill_rows[key] = row
-        return row, tuple(int(j) for j in cols)
+            return row
+
+        return _memo(self._skill_rows, key, compute), tuple(int(j) for j in cols)
 
     def essential_skill_labels(self, code: int) -> list[str]:
         """English labels of what occupation row ``code`` cannot do without (for aspects)."""
@@ -169,15 +177,13 @@ class OccupationScorer(Portable):
         experience's linked occupations, each weighted by its link: one gather per
         experience instead of one per link (weights are never negative, so the max
         of the weighted rows is the max of the weighted gathers)."""
-        found = self._reach.get(links)
-        if found is None:
-            found = np.zeros_like(self.model.row_of(links[0][0]))
+        def compute() -> np.ndarray:
+            best = np.zeros_like(self.model.row_of(links[0][0]))
             for a, wa in links:
-                np.maximum(found, self.model.row_of(a) * np.float32(wa), out=found)
-            if len(self._reach) >= _MEMO_LIMIT:
-                self._reach.clear()
-            self._reach[links] = found
-        return found
+                np.maximum(best, self.model.row_of(a) * np.float32(wa), out=best)
+            return best
+
+        return _memo(self._reach, links, compute)
 
     def esco_skills(self, occ: CandidateOccupations, codes: np.ndarray, weights: np.ndarray) -> np.ndarray:
         if occ.skill_row is None:
@@ -191,22 +197,15 @@ class OccupationScorer(Portable):
 
         if a < 0 or b < 0 or a == b:  # the same occupation: all of it carries over
             return []
-        key = (a, b, top)
-        found = self._shared.get(key)
-        if found is None:
-            if len(self._shared) >= _MEMO_LIMIT:
-                self._shared.clear()
-            found = self._shared[key] = shared_skill_labels(self.model.space.skills, a, b, top)
-        return list(found)
+        return list(_memo(self._shared, (a, b, top),
+                          lambda: shared_skill_labels(self.model.space.skills, a, b, top)))
 
     def own_skills_needed(self, occ: CandidateOccupations, b: int, top: int = 2) -> list[str]:
         """Labels of the candidate's ESCO-read skills that occupation ``b`` needs."""
         if b < 0 or not occ.skills:
             return []
         skills = self.model.space.skills
-        needed = self._needs.get(b)
-        if needed is None:
-            needed = self._needs[b] = skills.needs(b)
+        needed = _memo(self._needs, b, lambda: skills.needs(b))
         hits = sorted((j for j in occ.skills if j in needed and skills.has_dutch(j)),
                       key=lambda j: (-needed[j], -skills.idf[j]))
         return [skills.label(j) for j in hits[:top]]
