@@ -8,7 +8,7 @@ export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
 export HF_HUB_DISABLE_PROGRESS_BARS := 1
 
-.PHONY: setup demo test bench transfer-model clean
+.PHONY: setup demo test bench transfer-model postcodes clean
 
 setup: $(VENV)/.installed
 
@@ -35,6 +35,11 @@ transfer-model: setup
 	$(BIN)/python scripts/build_esco_skills.py
 	$(BIN)/python scripts/build_occupation_vectors.py
 	$(BIN)/python scripts/fit_transfer.py
+
+# Rebuild data/geo/postcodes_nl.tsv (one location per postcode) from ../shared/data/geo_nl;
+# paste the table it prints into data/README.md.
+postcodes: setup
+	$(BIN)/python scripts/build_postcodes.py --readme
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

@@ -44,7 +44,7 @@ def random_table(n: int, rng: np.random.Generator, columns: Columns) -> Placemen
     t.hours_per_week[:] = t.hours_per_day * rng.choice([3, 4, 5], n)
     t.evening[:] = rng.random(n) < 0.15
     t.night[:] = rng.random(n) < 0.05
-    coords = np.array(list(load_gazetteer().postcodes.values()))
+    coords = np.array([loc.coords for loc in load_gazetteer().postcodes.values()])
     pick = rng.integers(0, len(coords), n)
     t.lat[:], t.lon[:] = coords[pick, 0], coords[pick, 1]
     t.available[:] = rng.random(n) < 0.95

@@ -43,7 +43,9 @@ NEW_SPOOR1_REASONS = {
     "now_fits": "nu in de lijst: plek bij de eigen werkgever (spoor 1)",
 }
 CHANGE_LABELS = {"new": "nieuw", "new_spoor1": "nieuw bij eigen werkgever", "dropped": "vervallen",
-                 "signals": "signalen gewijzigd"}
+                 "signals": "signalen gewijzigd", "home": "woonplaats niet te bepalen"}
+# What the coach reads when the nightly run could not place a candidate's home.
+HOME_PROBLEM_TEXT = "Woonplaats niet te bepalen; de kandidaat is vannacht niet gematcht. Geef een postcode of de provincie"
 
 
 @dataclass(frozen=True)
@@ -78,14 +80,20 @@ class CandidateDigest:
     signals_changed: list[dict[str, Any]] = field(default_factory=list)
     # The spoor-1 places among ``new``, again, on their own.
     new_spoor1: list[dict[str, Any]] = field(default_factory=list)
+    # Why the candidate's home could not be resolved ("home.place: 'Bergen' is
+    # ambiguous: ..."); such a candidate is not matched until the coach corrects it.
+    home_problem: str = ""
 
     @property
     def empty(self) -> bool:
-        return not (self.new or self.dropped or self.signals_changed)
+        return not (self.new or self.dropped or self.signals_changed or self.home_problem)
 
     def to_json(self) -> dict[str, Any]:
-        return {"candidate_id": self.candidate_id, "new": self.new, "new_spoor1": self.new_spoor1,
-                "dropped": self.dropped, "signals_changed": self.signals_changed}
+        out = {"candidate_id": self.candidate_id, "new": self.new, "new_spoor1": self.new_spoor1,
+               "dropped": self.dropped, "signals_changed": self.signals_changed}
+        if self.home_problem:
+            out["home_problem"] = self.home_problem
+        return out
 
 
 def _limits_text(items: Sequence[str]) -> str:
@@ -202,12 +210,13 @@ CSV_FIELDS = ("run_id", "run_at", "candidate_id", "change", "placement_id", "tit
 def coach_digest(run_id: str, run_at: str, coach: Mapping[str, Any],
                  candidates: Sequence[CandidateDigest | Mapping[str, Any]]) -> dict[str, Any]:
     items = [c.to_json() if isinstance(c, CandidateDigest) else dict(c) for c in candidates]
-    items = [c for c in items if c.get("new") or c.get("dropped") or c.get("signals_changed")]
+    items = [c for c in items if c.get("new") or c.get("dropped") or c.get("signals_changed") or c.get("home_problem")]
     for c in items:
         # Digests stored before contract v1.1 have no spoor-1 list: none of their places were.
         c.setdefault("new_spoor1", [])
-    # Candidates whose own employer posted something that fits come first.
-    items.sort(key=lambda c: (not c["new_spoor1"], c["candidate_id"]))
+    # Candidates whose own employer posted something that fits come first, then those
+    # the run could not match at all.
+    items.sort(key=lambda c: (not c["new_spoor1"], not c.get("home_problem"), c["candidate_id"]))
     return {
         "run_id": run_id, "run_at": run_at, "coach": dict(coach),
         "totals": {
@@ -216,6 +225,7 @@ def coach_digest(run_id: str, run_at: str, coach: Mapping[str, Any],
             "new_spoor1": sum(len(c["new_spoor1"]) for c in items),
             "dropped": sum(len(c["dropped"]) for c in items),
             "signals_changed": sum(len(c["signals_changed"]) for c in items),
+            "home_problems": sum(bool(c.get("home_problem")) for c in items),
         },
         "candidates": items,
     }
@@ -226,6 +236,10 @@ def csv_rows(digest: Mapping[str, Any]) -> list[dict[str, Any]]:
     rows = []
     run = {"run_id": digest["run_id"], "run_at": digest["run_at"]}
     for c in digest["candidates"]:
+        if c.get("home_problem"):
+            rows.append({**run, "candidate_id": c["candidate_id"], "change": CHANGE_LABELS["home"],
+                         "placement_id": "", "title": "", "kind": "", "rank": "", "reason": "home",
+                         "text": c["home_problem"], "contention": "", "spoor": ""})
         # A new spoor-1 place is one row, labelled as such (``new_spoor1`` repeats ``new``).
         for e in c["new"]:
             change = CHANGE_LABELS["new_spoor1" if e.get("spoor") == 1 else "new"]

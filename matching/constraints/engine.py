@@ -159,7 +159,10 @@ def evaluate(table: PlacementTable, profile: Profile, settings: Settings | None 
 
     distance = haversine_km(profile.lat, profile.lon, table.lat, table.lon)
     limit = profile.max_travel_km
-    rows.append(_verdict(distance > limit, distance >= limit * (1.0 - settings.travel_signal_fraction)))
+    # A location that no longer resolves has a NaN point; "not within reach" (rather
+    # than "farther than the limit", which NaN never is) keeps such a place out.
+    with np.errstate(invalid="ignore"):
+        rows.append(_verdict(~(distance <= limit), distance >= limit * (1.0 - settings.travel_signal_fraction)))
     items.append(TRAVEL_ITEM)
 
     if math.isfinite(profile.former_weekly_wage):

@@ -7,11 +7,20 @@ have to do it.
 
 from __future__ import annotations
 
+import math
+from collections.abc import Sequence
 from datetime import date
-from typing import Sequence
 
 from matching.constraints.earnings import EARNINGS_ITEM, earnings_reason, ratio
-from matching.constraints.engine import ADJUST, EXCEED, SIGNAL, STATUS_ITEM, TRAVEL_ITEM, VERDICT_NAMES, Evaluation
+from matching.constraints.engine import (
+    ADJUST,
+    EXCEED,
+    SIGNAL,
+    STATUS_ITEM,
+    TRAVEL_ITEM,
+    VERDICT_NAMES,
+    Evaluation,
+)
 from matching.constraints.table import weekly_wage
 from matching.contract.models import Candidate, Condition, ItemVerdict, Placement
 from matching.reference.fml import (
@@ -72,6 +81,9 @@ def item_reason(
 
     if item_id == TRAVEL_ITEM:
         km = round(float(distance_km), 1)
+        if not math.isfinite(km):
+            return ItemVerdict(item=item_id, verdict=name, capacity=max_travel_km, demand=None,
+                               reason="Reisafstand onbekend: de woonplaats of werkplek is niet eenduidig")
         if verdict == EXCEED:
             reason = f"Reisafstand: ongeveer {km:.0f} km, meer dan het maximum van {max_travel_km:g} km"
         elif verdict == SIGNAL:

@@ -223,7 +223,7 @@ def judge(candidate: Candidate, placement: Placement, settings: Settings | None 
     max_km = c.max_travel_km if c.max_travel_km is not None else settings.default_max_travel_km
     (c_lat, c_lon), (p_lat, p_lon) = c.home.coords, p.location.coords
     km = float(haversine_km(c_lat, c_lon, p_lat, p_lon))
-    if km > max_km:
+    if not km <= max_km:  # NaN: a location that no longer resolves is never within reach
         items[TRAVEL] = EXCEED
     elif km >= max_km * (1.0 - settings.travel_signal_fraction):
         items[TRAVEL] = SIGNAL

@@ -18,12 +18,21 @@ from pydantic import (
     Field,
     PrivateAttr,
     ValidationError,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
-from matching.reference.fml import BIN, CAT, COND, LAT, ORD, WORK_TIME_ITEMS, load_catalogue
-from matching.reference.geo import load_gazetteer, parse_postcode
+from matching.reference.fml import (
+    BIN,
+    CAT,
+    COND,
+    LAT,
+    ORD,
+    WORK_TIME_ITEMS,
+    load_catalogue,
+)
+from matching.reference.geo import Locality, load_gazetteer, parse_postcode
 
 EDUCATION_LEVELS = (
     "basisonderwijs", "vmbo", "mbo-1", "mbo-2", "mbo-3", "mbo-4", "havo", "vwo", "hbo", "wo",
@@ -36,7 +45,7 @@ EDUCATION_RANK = {
 }
 # "IV.13: ...", "hours_per_day: ..." or, from a validator of the whole object,
 # "adjustments.IV.13: ...": the sub-field a message is about.
-_SUBFIELD = re.compile(r"^((?:[A-Za-z_]\w*\.)?(?:[A-Za-z]+\.\d+|[A-Za-z_]\w*)): (.*)$", re.S)
+_SUBFIELD = re.compile(r"^((?:[A-Za-z_]\w*\.)?(?:[A-Za-z]+\.\d+|[A-Za-z_]\w*)): (.*)$", re.DOTALL)
 PLACEMENT_KINDS = ("vacature", "detachering", "werkervaringsplek")
 PLACEMENT_STATUSES = ("open", "closed", "filled")
 
@@ -55,6 +64,11 @@ ADJUSTABLE_TIMES = {"hours_per_day": "VI.2", "hours_per_week": "VI.3", "evening"
 MAX_WAGE = 1000.0
 Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^\S(.*\S)?$")]
 Text = Annotated[str, Field(max_length=20_000)]
+# Validation context for records read back from storage: a location that no longer
+# resolves (its place name became ambiguous, its postcode left the reference data)
+# is kept as unresolved instead of refused, so the record can still be read,
+# shown, corrected and erased; new input is always refused.
+STORED = {"stored": True}
 
 
 class Strict(BaseModel):
@@ -68,38 +82,80 @@ class Location(Strict):
     place: str | None = None
     lat: float | None = None
     lon: float | None = None
-    _coords: tuple[float, float] = PrivateAttr(default=(math.nan, math.nan))
+    _locality: Locality | None = PrivateAttr(default=None)
+    _problem: str | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
-    def _resolve(self) -> "Location":
+    def _resolve(self, info: ValidationInfo) -> Location:
         given = [k for k in ("postcode", "place") if getattr(self, k) is not None]
         has_coords = self.lat is not None or self.lon is not None
         if len(given) + has_coords != 1:
             raise ValueError("give exactly one of postcode, place, or lat and lon")
+        try:
+            self._locality = self._lookup()
+        except ValueError as exc:
+            if not (info.context or {}).get("stored") or has_coords:
+                raise
+            self._problem = str(exc)
+        return self
+
+    def _lookup(self) -> Locality:
         gaz = load_gazetteer()
         if self.postcode is not None:
             if parse_postcode(self.postcode) is None:
                 raise ValueError(f"postcode: {self.postcode!r} is not a Dutch postcode (four digits, optional two letters)")
-            coords = gaz.postcode(self.postcode)
-            if coords is None:
+            found = gaz.locality(self.postcode)
+            if found is None:
                 raise ValueError(f"postcode: unknown postcode {self.postcode!r}")
-        elif self.place is not None:
-            coords = gaz.place(self.place)
-            if coords is None:
-                raise ValueError(f"place: unknown place {self.place!r}")
-        else:
-            if self.lat is None or self.lon is None:
-                raise ValueError("lat: lat and lon go together")
-            # The Netherlands with a margin: anything outside is a typo or swapped axes.
-            if not (50.0 <= self.lat <= 54.0 and 2.5 <= self.lon <= 7.5):
-                raise ValueError(f"lat: {self.lat}, lon {self.lon} is not in the Netherlands")
-            coords = (self.lat, self.lon)
-        self._coords = coords
-        return self
+            return found
+        if self.place is not None:
+            try:
+                return gaz.resolve(self.place)
+            except ValueError as exc:
+                raise ValueError(f"place: {exc}") from None
+        if self.lat is None or self.lon is None:
+            raise ValueError("lat: lat and lon go together")
+        # The Netherlands with a margin: anything outside is a typo or swapped axes.
+        if not (50.0 <= self.lat <= 54.0 and 2.5 <= self.lon <= 7.5):
+            raise ValueError(f"lat: {self.lat}, lon {self.lon} is not in the Netherlands")
+        _, near = gaz.nearest(self.lat, self.lon)
+        return Locality(place=near.place, municipality=near.municipality, province=near.province,
+                        lat=self.lat, lon=self.lon)
 
     @property
     def coords(self) -> tuple[float, float]:
-        return self._coords
+        """The point; NaN for a stored location that no longer resolves (it then fits no place)."""
+        return self._locality.coords if self._locality is not None else (math.nan, math.nan)
+
+    @property
+    def locality(self) -> Locality | None:
+        return self._locality
+
+    @property
+    def problem(self) -> str | None:
+        """Why a stored location no longer resolves ("place: 'Bergen' is ambiguous: ..."), else None."""
+        return self._problem
+
+
+class ResolvedLocation(BaseModel):
+    """Where a location lies, as the engine understood it: shown so a wrong home is seen at once."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    place: str | None = Field(default=None, description="the place the postcode, name or point lies in")
+    municipality: str | None = None
+    province: str | None = None
+    label: str | None = Field(default=None, description='e.g. "Hengelo (gemeente Bronckhorst, Gelderland)"')
+    problem: str | None = Field(default=None, description="why the location could not be resolved; "
+                                                          "no place fits until it is corrected")
+
+    @classmethod
+    def of(cls, location: Location) -> ResolvedLocation:
+        loc = location.locality
+        if loc is None:
+            return cls(problem=location.problem)
+        return cls(place=loc.place, municipality=loc.municipality or None, province=loc.province or None,
+                   label=loc.label())
 
 
 def _check_codes(item_id: str, value: Any, valid: tuple[int, ...]) -> list[int]:
@@ -220,7 +276,7 @@ class WageRange(Strict):
     max: Wage | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> "WageRange":
+    def _ordered(self) -> WageRange:
         if self.max is not None and self.max < self.min:
             raise ValueError(f"max: {self.max:g} is below min ({self.min:g})")
         return self
@@ -307,7 +363,7 @@ class Placement(Strict):
         return out
 
     @model_validator(mode="after")
-    def _consistent_hours(self) -> "Placement":
+    def _consistent_hours(self) -> Placement:
         if self.hours_per_day > self.hours_per_week:
             raise ValueError(
                 f"hours_per_day: {self.hours_per_day} is more than hours_per_week ({self.hours_per_week})"
@@ -327,7 +383,7 @@ class Placement(Strict):
         return self.status == "open" and self.positions > 0
 
 
-def _check_adjustments(place: "Placement") -> None:
+def _check_adjustments(place: Placement) -> None:
     """An adjustment only ever makes the work lighter (contract v1.1): the message
     names ``adjustments.<item>`` and says what it would ask more of. An adjustment
     that changes nothing (the same value, evening false on a place without evening
@@ -456,6 +512,9 @@ class CandidateSuggestions(BaseModel):
     # How many places fit the candidate's limits (an added field, allowed by the
     # contract): with fewer than asked for, ``excluded`` holds the nearest misses.
     feasible: int | None = None
+    # Where the engine put the candidate's home (an added field): a wrong home
+    # would make every distance wrong, so the coach sees it with every list.
+    home: ResolvedLocation | None = None
 
 
 def describe_errors(exc: ValidationError) -> list[str]:
@@ -464,8 +523,7 @@ def describe_errors(exc: ValidationError) -> list[str]:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(object)"
         msg = err["msg"]
-        if msg.startswith("Value error, "):
-            msg = msg[len("Value error, "):]
+        msg = msg.removeprefix("Value error, ")
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
         # Validators name the sub-field they refuse ("IV.13: level 5 ..."); fold it into the path.

@@ -15,7 +15,7 @@ import numpy as np
 
 from matching.demo.draws import (
     CHUNK, REFERENCE_DATE, _CANDIDATE_STREAM, _SECTOR_CDF, _TERMS_STREAM, _cdf, _Draws, _draw_index,
-    _postcode_coords, _postcodes, _round_wage)
+    _home_names, _postcode_coords, _postcodes, _round_wage)
 from matching.demo.phrases import _WISH_INTEREST_TEXT, _WISH_LIMIT_TEXT, _WISH_SECTOR_TEXT, _cap_first
 from matching.demo.places import job_row, org_posts_job, world_employers
 from matching.demo.vocabulary import GENERIC_SKILLS, SECTORS, WAGES, Job
@@ -108,6 +108,7 @@ def _candidates(n: int, seed: int, n_placements: int | None, today: date) -> Ite
     terms_rng = np.random.default_rng([_CANDIDATE_STREAM, seed, _TERMS_STREAM])
     world = _World(n_placements, seed) if n_placements else None
     codes, names, pc_cdf = _postcodes()
+    home_names = _home_names()
     pc_lat, pc_lon = _postcode_coords()
     for start in range(0, n, CHUNK):
         size = min(CHUNK, n - start)
@@ -139,7 +140,7 @@ def _candidates(n: int, seed: int, n_placements: int | None, today: date) -> Ite
             record = _candidate(
                 number=number, sector_index=s,
                 job=the_job,
-                pattern=_PATTERNS[pattern[k]], postcode=codes[postcode[k]], place=names[postcode[k]],
+                pattern=_PATTERNS[pattern[k]], postcode=codes[postcode[k]], place=home_names[postcode[k]],
                 travel=travel[k], d=_Draws(uniforms[k]),
             )
             own = None
@@ -274,8 +275,10 @@ def _candidate(*, number: int, sector_index: int, job: Job, pattern: str, postco
         home = {"postcode": postcode}
     elif r < 0.9:
         home = {"postcode": f"{postcode} {d.pick('ABCDEGHJKLMNPRTVWXZ')}{d.pick('ABCDEGHJKLMNPRTVWXZ')}"}
-    else:
+    elif place:
         home = {"place": place}
+    else:  # no place name lands near this postcode
+        home = {"postcode": postcode}
     capacity = _capacity(pattern, d)
 
     experience = [_experience(job, 1 + int(d.u() * 20), d)]

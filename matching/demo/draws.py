@@ -14,7 +14,7 @@ from typing import Any, Sequence
 import numpy as np
 
 from matching.demo.vocabulary import SECTORS
-from matching.reference.geo import load_gazetteer, normalise_place
+from matching.reference.geo import haversine_km, load_gazetteer, normalise_place
 from matching.settings import get_settings
 
 # Fixed, so that a seed gives the same records whatever the caller's n.
@@ -32,6 +32,8 @@ REFERENCE_DATE = date(2027, 1, 4)
 
 # Dutch people say Den Haag; the postcode file says 's-Gravenhage.
 _DISPLAY_PLACE = {"'s-Gravenhage": "Den Haag"}
+# A home typed as a place name lies this close to the postcode it was drawn at.
+_HOME_NAME_KM = 10.0
 
 
 class _Draws:
@@ -99,12 +101,39 @@ def _postcode_coords_for(data_dir: Path) -> tuple[np.ndarray, np.ndarray]:
     """Latitude and longitude of every postcode of :func:`_postcodes`, in its order."""
     gaz = load_gazetteer(data_dir)
     codes = _postcode_table(data_dir)[0]
-    coords = np.array([gaz.postcodes[pc] for pc in codes], dtype=np.float64).reshape(-1, 2)
+    coords = np.array([gaz.postcodes[pc].coords for pc in codes], dtype=np.float64).reshape(-1, 2)
     return coords[:, 0], coords[:, 1]
 
 
 def _postcode_coords() -> tuple[np.ndarray, np.ndarray]:
     return _postcode_coords_for(Path(get_settings().data_dir))
+
+
+@lru_cache(maxsize=4)
+def _home_names_for(data_dir: Path) -> tuple[str, ...]:
+    """Per postcode of :func:`_postcodes`, the place name a coach would type for a home
+    there: the display name, with its province when the name alone is ambiguous, or
+    "" when neither lands within a few km (the home then keeps its postcode)."""
+    gaz = load_gazetteer(data_dir)
+    codes, names, _ = _postcode_table(data_dir)
+    out = []
+    for pc, name in zip(codes, names):
+        here = gaz.postcodes[pc]
+        chosen = ""
+        for typed in (name, f"{name} ({here.province})"):
+            try:
+                found = gaz.resolve(typed)
+            except ValueError:
+                continue
+            if float(haversine_km(*found.coords, *here.coords)) <= _HOME_NAME_KM:
+                chosen = typed
+                break
+        out.append(chosen)
+    return tuple(out)
+
+
+def _home_names() -> tuple[str, ...]:
+    return _home_names_for(Path(get_settings().data_dir))
 
 
 def _draw_index(cdf: np.ndarray, u: np.ndarray) -> np.ndarray:

@@ -11,16 +11,30 @@ the list equals the nightly one, and above it a retrieval shortlist.
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
-from matching.constraints.engine import EXCEED, SUGGESTION_VERDICTS, Columns, PlacementTable, Profile, evaluate, \
-    place_verdicts
+from matching.constraints.engine import (
+    EXCEED,
+    SUGGESTION_VERDICTS,
+    Columns,
+    PlacementTable,
+    Profile,
+    evaluate,
+    place_verdicts,
+)
 from matching.constraints.reasons import explain_row, suggestion_items
-from matching.contract.models import Candidate, CandidateSuggestions, Excluded, Placement, Suggestion
+from matching.contract.models import (
+    Candidate,
+    CandidateSuggestions,
+    Excluded,
+    Placement,
+    ResolvedLocation,
+    Suggestion,
+)
 from matching.index import VectorIndex, make_index
 from matching.live.retrieval import shortlist
 from matching.ranking import misses
@@ -125,7 +139,7 @@ class Matcher:
         iids = self.index.internal_ids(list(ids)) if self.index is not None and len(ids) else np.zeros(0, np.int64)
         return _Snapshot(placements, table, features, iids, id_rank, {pid: i for i, pid in enumerate(ids)})
 
-    def fit(self, placements: Sequence[Placement]) -> "Matcher":
+    def fit(self, placements: Sequence[Placement]) -> Matcher:
         placements = list(placements)
         self._check_unique(placements)
         table = PlacementTable.from_placements(placements, self.columns)
@@ -232,6 +246,10 @@ class Matcher:
         unknown = sorted(set(verdicts or ()) - set(SUGGESTION_VERDICTS))
         if unknown:
             raise ValueError(f"verdict: unknown {unknown}; choose from {list(SUGGESTION_VERDICTS)}")
+        if candidate.home.locality is None:
+            # A stored home that no longer resolves: no distance can be trusted, so no list.
+            return CandidateSuggestions(candidate_id=candidate.id, suggestions=[], feasible=0,
+                                        home=ResolvedLocation.of(candidate.home))
         view = self.ranker.view(candidate)
         with self._lock.reading():
             return self._suggest(self._snap, view, top, kinds, explain_excluded, frozenset(exclude), spoor,
@@ -273,7 +291,7 @@ class Matcher:
         if explain_excluded:
             excluded = self._excluded(snap, view, ev, profile, explain_excluded)
         return CandidateSuggestions(candidate_id=candidate.id, suggestions=suggestions, excluded=excluded,
-                                    feasible=int(len(rows)))
+                                    feasible=len(rows), home=ResolvedLocation.of(candidate.home))
 
     def _candidates_for(self, snap, view, ev, profile, rows, top) -> np.ndarray:
         """The feasible rows to score: all of them up to ``live_exact_below`` open places."""

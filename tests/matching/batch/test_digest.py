@@ -44,7 +44,8 @@ def test_files_are_json_and_csv_and_csv_is_safe(tmp_path):
                        {"p-x": PlaceFacts("=HYPERLINK()", status="closed"), "p-y": PlaceFacts("Receptie")})
     digest = coach_digest("r-1", "2025-03-04T02:00:00+00:00", {"id": 7, "name": "Coach"}, [d, {"candidate_id": "c-2",
                           "new": [], "dropped": [], "signals_changed": []}])
-    assert digest["totals"] == {"candidates": 1, "new": 1, "new_spoor1": 0, "dropped": 1, "signals_changed": 0}
+    assert digest["totals"] == {"candidates": 1, "new": 1, "new_spoor1": 0, "dropped": 1, "signals_changed": 0,
+                                "home_problems": 0}
     json_path, csv_path = write_digest_files(tmp_path, "coach-7", digest)
     assert json.loads(json_path.read_text(encoding="utf-8"))["candidates"][0]["candidate_id"] == "c-1"
     rows = list(csv.DictReader(io.StringIO(csv_path.read_text(encoding="utf-8-sig"))))
@@ -82,7 +83,8 @@ def test_new_spoor_one_places_are_named_on_their_own():
     # The candidate whose own employer posted something comes first; old digests get an empty list.
     assert [c["candidate_id"] for c in digest["candidates"]] == ["c-1", "c-0", "c-old"]
     assert digest["candidates"][2]["new_spoor1"] == []
-    assert digest["totals"] == {"candidates": 3, "new": 5, "new_spoor1": 2, "dropped": 0, "signals_changed": 0}
+    assert digest["totals"] == {"candidates": 3, "new": 5, "new_spoor1": 2, "dropped": 0, "signals_changed": 0,
+                                "home_problems": 0}
     rows = [(r["candidate_id"], r["change"], r["placement_id"], r["spoor"]) for r in csv_rows(digest)]
     assert rows == [("c-1", "nieuw bij eigen werkgever", "p-own", 1), ("c-1", "nieuw", "p-ext", 2),
                     ("c-1", "nieuw bij eigen werkgever", "p-own-back", 1), ("c-0", "nieuw", "p-ext", 2),
