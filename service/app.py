@@ -11,10 +11,10 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from sqlalchemy import select
 
-from matching.text import Encoder
-from matching.contract.models import Placement
+from matching.contract.models import STORED, Placement
 from matching.settings import Settings, get_settings
-from service import errors
+from matching.text import Encoder
+from service import errors, web
 from service.auth import RoleCheck
 from service.context import AppContext
 from service.db import Database
@@ -32,7 +32,6 @@ from service.routes import (
     system,
 )
 from service.tables import PlacementRow
-from service import web
 
 log = logging.getLogger("service")
 
@@ -105,7 +104,8 @@ def _openapi(app: FastAPI, roles: dict[tuple[str, str], list[str]]) -> dict[str,
 def load_open_placements(db: Database) -> list[Placement]:
     with db.read() as session:
         bodies = session.execute(select(PlacementRow.body).where(PlacementRow.status == "open")).scalars().all()
-    return [Placement.model_validate(b) for b in bodies]
+    # A stored place whose location no longer resolves is kept; it fits no one until corrected.
+    return [Placement.model_validate(b, context=STORED) for b in bodies]
 
 
 def create_app(settings: Settings | None = None, encoder: Encoder | None = None, migrate: bool = True) -> FastAPI:

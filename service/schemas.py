@@ -13,15 +13,17 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
 from matching.contract.models import (
+    STORED,
     Candidate,
     CandidateSuggestions,
     Condition,
     EducationLevel,
     Id,
     Placement,
+    ResolvedLocation,
     Suggestion,
 )
 from service import examples
@@ -56,7 +58,9 @@ def _check_date(name: str, value: date | None) -> None:
 class CandidateBody(Candidate):
     """A contract-v1 candidate plus the dates of the sickness, which only the coach sees."""
 
-    model_config = ConfigDict(title="Candidate", json_schema_extra={"examples": [examples.CANDIDATE]})
+    # One schema for reading and writing: home_resolved is marked read-only and ignored when sent.
+    model_config = ConfigDict(title="Candidate", json_schema_extra={"examples": [examples.CANDIDATE]},
+                              json_schema_mode_override="serialization")
 
     sick_since: Annotated[date | None, Field(strict=False, description="Eerste ziektedag (YYYY-MM-DD)")] = None
     first_year_evaluation: Annotated[
@@ -64,8 +68,22 @@ class CandidateBody(Candidate):
     ] = None
     spoor2_started: Annotated[date | None, Field(strict=False, description="Datum waarop spoor 2 is gestart")] = None
 
+    @model_validator(mode="before")
+    @classmethod
+    def _drop_read_only(cls, data: Any) -> Any:
+        # What a GET gave may be sent back whole: the read-only fields are ignored.
+        if isinstance(data, dict) and any(f in data for f in READ_ONLY_CANDIDATE_FIELDS):
+            data = {k: v for k, v in data.items() if k not in READ_ONLY_CANDIDATE_FIELDS}
+        return data
+
+    @computed_field(description="Read-only: where the engine put the home (place, municipality, province), "
+                                "so a wrong home is seen at once; ignored when sent back")
+    @property
+    def home_resolved(self) -> ResolvedLocation:
+        return ResolvedLocation.of(self.home)
+
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "CandidateBody":
+    def _dates_in_order(self) -> CandidateBody:
         for name in ("sick_since", "first_year_evaluation", "spoor2_started"):
             _check_date(name, getattr(self, name))
         if self.sick_since is not None and self.sick_since > date.today():
@@ -79,17 +97,19 @@ class CandidateBody(Candidate):
         return self
 
     def contract(self) -> Candidate:
-        """The contract-v1 part, as the library takes it."""
-        return Candidate.model_validate(self.contract_dict())
+        """The contract-v1 part, as the library takes it (a stored home that no longer
+        resolves stays unresolved rather than refused: see ``STORED``)."""
+        return Candidate.model_validate(self.contract_dict(), context=STORED)
 
     def contract_dict(self) -> dict[str, Any]:
-        data = self.model_dump(mode="json", exclude_none=True)
+        data = self.model_dump(mode="json", exclude_none=True, exclude=set(READ_ONLY_CANDIDATE_FIELDS))
         for name in SERVICE_CANDIDATE_FIELDS:
             data.pop(name, None)
         return data
 
 
 SERVICE_CANDIDATE_FIELDS = ("sick_since", "first_year_evaluation", "spoor2_started")
+READ_ONLY_CANDIDATE_FIELDS = ("home_resolved",)
 
 
 class CandidateList(Closed):
@@ -162,7 +182,7 @@ class FeedbackIn(Closed):
     )
 
     @model_validator(mode="after")
-    def _fields_fit_code(self) -> "FeedbackIn":
+    def _fields_fit_code(self) -> FeedbackIn:
         if self.code == "not_relevant" and self.why is None:
             raise ValueError("why: required with not_relevant; one of werk, reistijd, uren, belasting, anders")
         if self.code != "not_relevant" and self.why is not None:
@@ -349,7 +369,7 @@ class UserIn(Closed):
     organisation_id: Id | None = Field(default=None, description="Required for employer users, refused otherwise")
 
     @model_validator(mode="after")
-    def _organisation_fits_role(self) -> "UserIn":
+    def _organisation_fits_role(self) -> UserIn:
         if self.role == "employer" and self.organisation_id is None:
             raise ValueError("organisation_id: required for an employer user")
         if self.role != "employer" and self.organisation_id is not None:

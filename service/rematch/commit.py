@@ -16,7 +16,8 @@ from sqlalchemy import JSON, Text, bindparam, cast, delete, insert, literal, sel
 
 import matching.batch as batch
 from matching.batch.allocation import allocate, contention_text, quota_for
-from matching.batch.digest import PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files
+from matching.batch.digest import (
+    CandidateDigest, PlaceFacts, Served, coach_digest, diff_candidate, write_digest_files)
 from matching.constraints.engine import EXCEED, Columns, Profile, evaluate
 from matching.ranking.ranker import SPOOR_ONE_LEAD
 from matching.constraints.reasons import explain_row
@@ -25,7 +26,7 @@ from matching.settings import Settings
 from service.db import Database
 from service.rematch.options import CHUNK, RematchOptions, RunSummary
 from service.rematch.queries import _latest_committed
-from service.rematch.workers import _json, _Written
+from service.rematch.workers import REFUSED_PREFIX, _json, _Written
 from service.schemas import HIDING_CODES
 from service.tables import (
     CandidateRow,
@@ -233,6 +234,13 @@ class CommitMixin:
                                                        if pk in served_before])
             digests = self._digests(tx, changed_pks, people, served_before, entries_before, alloc.picks,
                                     entries_now, rankings, hidden, snapshot, exposures, last_versions)
+            # A home that no longer resolves is named in the digest: the candidate was
+            # skipped (its record refused) and stays unmatched until the coach corrects it.
+            for pk, reason in tx.execute(select(RematchFailure.candidate_pk, RematchFailure.reason).where(
+                    RematchFailure.run_id == run.id, RematchFailure.reason.like(f"{REFUSED_PREFIX}home.%"))):
+                if pk in people:
+                    d = digests.setdefault(pk, CandidateDigest(people[pk].id))
+                    d.home_problem = reason[len(REFUSED_PREFIX):]
             by_coach: dict[int, list] = {}
             for pk, d in digests.items():
                 coach_id = people[pk].coach_id
@@ -244,6 +252,7 @@ class CommitMixin:
                 "new_spoor1": sum(len(d.new_spoor1) for d in digests.values()),
                 "dropped": sum(len(d.dropped) for d in digests.values()),
                 "signals_changed": sum(len(d.signals_changed) for d in digests.values()),
+                "home_problems": sum(bool(d.home_problem) for d in digests.values()),
             }
             exposure_map = {pid: [n, int(snapshot.positions[snapshot.row_of[pid]])] for pid, n in exposures.items()}
             tx.add(RematchRunData(run_id=run.id, versions=versions, exposures=exposure_map))

@@ -114,6 +114,9 @@ class RunSummary:
             lines.append(f"  digest: {d.get('candidates', 0):,} candidates of {d.get('coaches', 0):,} coaches with "
                          f"changes ({d.get('new', 0):,} new, {d.get('dropped', 0):,} dropped, "
                          f"{d.get('signals_changed', 0):,} with other signals)")
+            if d.get("home_problems"):
+                lines.append(f"  homes that could not be resolved: {d['home_problems']:,} candidates not matched "
+                             "(named in their coach's digest)")
         if self.digest_files:
             lines.append(f"  digest files: {Path(self.digest_files[0]).parent}")
         if t:

@@ -24,6 +24,9 @@ from matching.ranking import candidate_text, experience_texts, wanted_text
 # One logger for the whole package, named as the module was before the split, so
 # log settings and filters for `service.rematch` still catch every message.
 log = logging.getLogger("service.rematch")
+# How a failure reads when the candidate's record itself was refused; the commit
+# finds the refused homes by it, for the digest.
+REFUSED_PREFIX = "record refused: "
 
 @dataclass
 class _RawPartition:
@@ -65,7 +68,7 @@ def _prepare(raw: _RawPartition) -> tuple[list[batch.CandidateTask], dict[int, s
         except ValidationError as exc:
             reason = "; ".join(describe_errors(exc))
             log.warning("rematch: candidate %s (pk %s) skipped, record refused: %s", cid, pk, reason)
-            skipped[pk] = f"record refused: {reason}"
+            skipped[pk] = f"{REFUSED_PREFIX}{reason}"
             continue
         except Exception as exc:
             log.warning("rematch: candidate %s (pk %s) skipped, record unreadable: %s", cid, pk, exc)

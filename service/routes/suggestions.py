@@ -74,5 +74,6 @@ def suggestions(
         store.require_candidate_pk(tx, pk)  # 404 if erased while we were ranking
         store.record_served(tx, pk, coach, top, kind or [], result, hidden, spoor=spoor, verdicts=verdicts)
     return LiveSuggestions(
-        candidate_id=result.candidate_id, excluded=result.excluded, feasible=result.feasible, nightly_run_id=run_id,
+        candidate_id=result.candidate_id, excluded=result.excluded, feasible=result.feasible, home=result.home,
+        nightly_run_id=run_id,
         suggestions=[{**s.model_dump(), "contention": contention.get(s.placement_id)} for s in result.suggestions])

@@ -15,12 +15,18 @@ from typing import Any
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
+from matching.contract.models import STORED
 from service import events
 from service.auth import Principal
 from service.db import Database
 from service.errors import not_found
 from service.rematch import erase_candidate_rematch, scrub_digest_files
-from service.schemas import SERVICE_CANDIDATE_FIELDS, CandidateBody, PlacementBody
+from service.schemas import (
+    READ_ONLY_CANDIDATE_FIELDS,
+    SERVICE_CANDIDATE_FIELDS,
+    CandidateBody,
+    PlacementBody,
+)
 from service.store.dossier_log import record_event
 from service.store.placements import placement_body
 from service.tables import (
@@ -61,7 +67,7 @@ def candidate_body(row: CandidateRow) -> CandidateBody:
     data: dict[str, Any] = dict(row.body)
     for name in SERVICE_CANDIDATE_FIELDS:
         data[name] = getattr(row, name)
-    return CandidateBody.model_validate(data)
+    return CandidateBody.model_validate(data, context=STORED)
 
 
 def set_candidate_body(row: CandidateRow, body: CandidateBody) -> None:
@@ -108,8 +114,8 @@ def create_candidate(session: Session, coach: Principal, body: CandidateBody) ->
 def update_candidate(session: Session, row: CandidateRow, before: CandidateBody, after: CandidateBody,
                      coach: Principal) -> None:
     """Store ``after``; the dossier gets what changed (and the belastbaarheid item by item)."""
-    old = before.model_dump(mode="json", exclude_none=True)
-    new = after.model_dump(mode="json", exclude_none=True)
+    old = before.model_dump(mode="json", exclude_none=True, exclude=set(READ_ONLY_CANDIDATE_FIELDS))
+    new = after.model_dump(mode="json", exclude_none=True, exclude=set(READ_ONLY_CANDIDATE_FIELDS))
     changed = events.changes(old, new)
     if changed:
         labels = ", ".join(events.FIELD_LABELS.get(f, f) for f in changed)

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from matching.contract.models import Placement, PlacementKind, PlacementStatus
+from matching.contract.models import STORED, Placement, PlacementKind, PlacementStatus
 from service.errors import not_found
 from service.schemas import PlacementBody
 from service.tables import PlacementRow, utcnow
@@ -68,11 +68,11 @@ def write_placement(row: PlacementRow, placement: Placement) -> None:
 
 
 def placement_of(row: PlacementRow) -> Placement:
-    return Placement.model_validate(row.body)
+    return Placement.model_validate(row.body, context=STORED)
 
 
 def placement_body(row: PlacementRow) -> PlacementBody:
-    return PlacementBody.model_validate(row.body)
+    return PlacementBody.model_validate(row.body, context=STORED)
 
 
 def placement_json(placement: Placement) -> dict[str, Any]:

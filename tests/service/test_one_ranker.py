@@ -19,7 +19,10 @@ from service import demo
 from service.app import create_app
 from service.db import Database
 from service.rematch import RematchOptions, run_rematch
-from service.schemas import SERVICE_CANDIDATE_FIELDS
+from service.schemas import READ_ONLY_CANDIDATE_FIELDS, SERVICE_CANDIDATE_FIELDS
+
+# What the API adds to a candidate besides the contract: the sickness dates and the resolved home.
+NOT_CONTRACT = (*SERVICE_CANDIDATE_FIELDS, *READ_ONLY_CANDIDATE_FIELDS)
 from service.tables import CandidateRow, PlacementRow, RematchResult, RematchRun
 
 TOP = 10
@@ -72,7 +75,7 @@ def _three_paths(settings, app, client, headers, tmp_path):
     # The command line on the same places and candidates: the contract part of each
     # candidate (v1.1 fields included), without the service's own sickness dates.
     (tmp_path / "p.jsonl").write_text("\n".join(places) + "\n", encoding="utf-8")
-    contract = [{k: v for k, v in b.items() if k not in SERVICE_CANDIDATE_FIELDS} for b in bodies]
+    contract = [{k: v for k, v in b.items() if k not in NOT_CONTRACT} for b in bodies]
     (tmp_path / "c.jsonl").write_text("\n".join(json.dumps(c, ensure_ascii=False) for c in contract) + "\n",
                                       encoding="utf-8")
     assert library_cli.main(["match", "--candidates", str(tmp_path / "c.jsonl"), "--placements",
@@ -222,7 +225,7 @@ def test_the_paths_agree_on_spoor_one_adjusted_places_and_a_build_up(demo_world,
     # The command line's filters pick the same places as the API's.
     out = tmp_path / "filtered.jsonl"
     (tmp_path / "one.jsonl").write_text(json.dumps({k: v for k, v in candidate.items()
-                                                    if k not in SERVICE_CANDIDATE_FIELDS}) + "\n", encoding="utf-8")
+                                                    if k not in NOT_CONTRACT}) + "\n", encoding="utf-8")
     assert library_cli.main(["match", "--candidates", str(tmp_path / "one.jsonl"), "--placements",
                              str(tmp_path / "p.jsonl"), "--top", str(TOP), "--out", str(out),
                              "--spoor", "1", "--verdict", "adjust"]) == 0

@@ -159,7 +159,7 @@ def suggestion_context(request: Request, user: sessions.WebUser, candidate_id: s
                  "flags": [{"label": label(it.item), "reason": it.reason, "verdict": it.verdict}
                            for it in e.items if it.verdict == "exceed"]}
                 for e in result.excluded or []]
-    return {"base": candidate_url(candidate_id), "candidate_id": candidate_id, "shown": shown,
+    return {"base": candidate_url(candidate_id), "candidate_id": candidate_id, "shown": shown, "home": result.home,
             "excluded": excluded, "why_labels": WHY_LABELS, "feasible": result.feasible,
             "spoor_one_count": sum(1 for x in shown if x["spoor_one"]), "spoor_one_badge": SPOOR_ONE_BADGE,
             "filtered": any(filters.values()), "filters": filters,

@@ -1,0 +1,40 @@
+"""The coach's pages say where the engine put a home, and warn when it could not."""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from service.rematch import RematchOptions, run_rematch
+from service.tables import CandidateRow
+from tests.conftest import HashingEncoder
+from tests.service.conftest import candidate_json, placement_json
+
+
+def test_the_candidate_page_and_its_suggestions_name_the_resolved_home(web):
+    w = web.world
+    assert w.client.post("/v1/placements", json=placement_json(id="p-u", location={"postcode": "3511"}),
+                         headers=w.h("employer")).status_code == 201
+    assert w.client.post("/v1/candidates", json=candidate_json(id="c-u", home={"postcode": "3523"}),
+                         headers=w.h("coach")).status_code == 201
+    coach = web.client("coach")
+    page = coach.get("/coach/kandidaten/c-u").text
+    assert "3523 <span class=\"muted\">(= Utrecht (Utrecht))</span>" in page
+    fragment = coach.get("/coach/kandidaten/c-u/suggesties", headers={"X-Partial": "1"}).text
+    assert "Afstanden vanaf Utrecht (Utrecht)." in fragment and "plek-p-u" in fragment
+
+
+def test_an_unresolved_home_is_flagged_on_the_profile_the_list_and_the_start_page(web, settings):
+    w = web.world
+    assert w.client.post("/v1/candidates", json=candidate_json(id="c-b", home={"postcode": "1861"}),
+                         headers=w.h("coach")).status_code == 201
+    with w.db.write() as tx:  # stored before place names were checked for ambiguity
+        row = tx.execute(select(CandidateRow).where(CandidateRow.id == "c-b")).scalar_one()
+        row.body = {**row.body, "home": {"place": "Hengelo"}}
+    coach = web.client("coach")
+    page = coach.get("/coach/kandidaten/c-b").text
+    assert "Woonplaats niet te bepalen:</strong> place: &#39;Hengelo&#39; is ambiguous" in page
+    fragment = coach.get("/coach/kandidaten/c-b/suggesties", headers={"X-Partial": "1"}).text
+    assert "tot dan worden geen plekken gezocht" in fragment
+    run_rematch(w.db, settings, HashingEncoder(), RematchOptions(top=3, reserve=2, partition_size=1, workers=1))
+    start = coach.get("/coach").text
+    assert "Woonplaats niet te bepalen:</strong> home.place: &#39;Hengelo&#39; is ambiguous" in start
