@@ -110,6 +110,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     by_id = {p.id: p for p in placements}
     for cand, res in zip(candidates, results):
         print(f"\n== {cand.id}: {cand.experience[0].title if cand.experience else ''} ==")
+        print(f"   {_home_line(res.home, cand)}")
         print(f"   {_fit_count(res.feasible, len(placements))}")
         for s in res.suggestions:
             _print_suggestion(s, by_id[s.placement_id])
@@ -135,6 +136,14 @@ def _print_suggestion(s, p) -> None:
     if s.earnings is not None:
         print(f"    Loon: {s.earnings.text}")
     print(f"    {s.explanation}")
+
+
+def _home_line(home, candidate: Candidate) -> str:
+    """Where the engine put the home: a wrong home would make every distance below wrong."""
+    if home is None or home.problem:
+        return f"Woonplaats niet te bepalen: {home.problem if home else 'onbekend'}"
+    km = candidate.max_travel_km if candidate.max_travel_km is not None else get_settings().default_max_travel_km
+    return f"Woont in {home.label}; reist tot {km:g} km."
 
 
 def _fit_count(feasible: int | None, total: int) -> str:

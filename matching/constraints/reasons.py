@@ -8,19 +8,11 @@ have to do it.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from datetime import date
+from typing import Sequence
 
 from matching.constraints.earnings import EARNINGS_ITEM, earnings_reason, ratio
-from matching.constraints.engine import (
-    ADJUST,
-    EXCEED,
-    SIGNAL,
-    STATUS_ITEM,
-    TRAVEL_ITEM,
-    VERDICT_NAMES,
-    Evaluation,
-)
+from matching.constraints.engine import ADJUST, EXCEED, SIGNAL, STATUS_ITEM, TRAVEL_ITEM, VERDICT_NAMES, Evaluation
 from matching.constraints.table import weekly_wage
 from matching.contract.models import Candidate, Condition, ItemVerdict, Placement
 from matching.reference.fml import (

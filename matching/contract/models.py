@@ -23,15 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from matching.reference.fml import (
-    BIN,
-    CAT,
-    COND,
-    LAT,
-    ORD,
-    WORK_TIME_ITEMS,
-    load_catalogue,
-)
+from matching.reference.fml import BIN, CAT, COND, LAT, ORD, WORK_TIME_ITEMS, load_catalogue
 from matching.reference.geo import Locality, load_gazetteer, parse_postcode
 
 EDUCATION_LEVELS = (
@@ -45,7 +37,7 @@ EDUCATION_RANK = {
 }
 # "IV.13: ...", "hours_per_day: ..." or, from a validator of the whole object,
 # "adjustments.IV.13: ...": the sub-field a message is about.
-_SUBFIELD = re.compile(r"^((?:[A-Za-z_]\w*\.)?(?:[A-Za-z]+\.\d+|[A-Za-z_]\w*)): (.*)$", re.DOTALL)
+_SUBFIELD = re.compile(r"^((?:[A-Za-z_]\w*\.)?(?:[A-Za-z]+\.\d+|[A-Za-z_]\w*)): (.*)$", re.S)
 PLACEMENT_KINDS = ("vacature", "detachering", "werkervaringsplek")
 PLACEMENT_STATUSES = ("open", "closed", "filled")
 
@@ -276,7 +268,7 @@ class WageRange(Strict):
     max: Wage | None = None
 
     @model_validator(mode="after")
-    def _ordered(self) -> WageRange:
+    def _ordered(self) -> "WageRange":
         if self.max is not None and self.max < self.min:
             raise ValueError(f"max: {self.max:g} is below min ({self.min:g})")
         return self
@@ -363,7 +355,7 @@ class Placement(Strict):
         return out
 
     @model_validator(mode="after")
-    def _consistent_hours(self) -> Placement:
+    def _consistent_hours(self) -> "Placement":
         if self.hours_per_day > self.hours_per_week:
             raise ValueError(
                 f"hours_per_day: {self.hours_per_day} is more than hours_per_week ({self.hours_per_week})"
@@ -383,7 +375,7 @@ class Placement(Strict):
         return self.status == "open" and self.positions > 0
 
 
-def _check_adjustments(place: Placement) -> None:
+def _check_adjustments(place: "Placement") -> None:
     """An adjustment only ever makes the work lighter (contract v1.1): the message
     names ``adjustments.<item>`` and says what it would ask more of. An adjustment
     that changes nothing (the same value, evening false on a place without evening
@@ -523,7 +515,8 @@ def describe_errors(exc: ValidationError) -> list[str]:
     for err in exc.errors():
         loc = ".".join(str(p) for p in err["loc"]) or "(object)"
         msg = err["msg"]
-        msg = msg.removeprefix("Value error, ")
+        if msg.startswith("Value error, "):
+            msg = msg[len("Value error, "):]
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
         # Validators name the sub-field they refuse ("IV.13: level 5 ..."); fold it into the path.

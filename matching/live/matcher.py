@@ -17,24 +17,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.constraints.engine import (
-    EXCEED,
-    SUGGESTION_VERDICTS,
-    Columns,
-    PlacementTable,
-    Profile,
-    evaluate,
-    place_verdicts,
-)
+from matching.constraints.engine import EXCEED, SUGGESTION_VERDICTS, Columns, PlacementTable, Profile, evaluate, \
+    place_verdicts
 from matching.constraints.reasons import explain_row, suggestion_items
 from matching.contract.models import (
-    Candidate,
-    CandidateSuggestions,
-    Excluded,
-    Placement,
-    ResolvedLocation,
-    Suggestion,
-)
+    Candidate, CandidateSuggestions, Excluded, Placement, ResolvedLocation, Suggestion)
 from matching.index import VectorIndex, make_index
 from matching.live.retrieval import shortlist
 from matching.ranking import misses
@@ -139,7 +126,7 @@ class Matcher:
         iids = self.index.internal_ids(list(ids)) if self.index is not None and len(ids) else np.zeros(0, np.int64)
         return _Snapshot(placements, table, features, iids, id_rank, {pid: i for i, pid in enumerate(ids)})
 
-    def fit(self, placements: Sequence[Placement]) -> Matcher:
+    def fit(self, placements: Sequence[Placement]) -> "Matcher":
         placements = list(placements)
         self._check_unique(placements)
         table = PlacementTable.from_placements(placements, self.columns)
@@ -291,7 +278,7 @@ class Matcher:
         if explain_excluded:
             excluded = self._excluded(snap, view, ev, profile, explain_excluded)
         return CandidateSuggestions(candidate_id=candidate.id, suggestions=suggestions, excluded=excluded,
-                                    feasible=len(rows), home=ResolvedLocation.of(candidate.home))
+                                    feasible=int(len(rows)), home=ResolvedLocation.of(candidate.home))
 
     def _candidates_for(self, snap, view, ev, profile, rows, top) -> np.ndarray:
         """The feasible rows to score: all of them up to ``live_exact_below`` open places."""

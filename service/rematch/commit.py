@@ -103,6 +103,13 @@ class CommitMixin:
                 rows.append({"run_id": run_id, "candidate_pk": pk, "checked_run_id": run_id,
                              "fingerprint": row["fingerprint"], "n_primary": row["n_primary"], "floor": row["floor"],
                              "known": row["known"], "ranking_json": row["ranking"], "entries_json": row["entries"]})
+            # A home that no longer resolves: an empty pool, so no list computed around a
+            # guessed home stays served; the empty fingerprint has it computed again next run.
+            for pk, reason in failures.items():
+                if pk in alive and reason.startswith(f"{REFUSED_PREFIX}home."):
+                    rows.append({"run_id": run_id, "candidate_pk": pk, "checked_run_id": run_id, "fingerprint": "",
+                                 "n_primary": 0, "floor": None, "known": "[]", "ranking_json": "[]",
+                                 "entries_json": "[]"})
             if rows:
                 tx.execute(insert(RematchResult.__table__).values(
                     run_id=bindparam("run_id"), candidate_pk=bindparam("candidate_pk"),
@@ -238,9 +245,8 @@ class CommitMixin:
             # skipped (its record refused) and stays unmatched until the coach corrects it.
             for pk, reason in tx.execute(select(RematchFailure.candidate_pk, RematchFailure.reason).where(
                     RematchFailure.run_id == run.id, RematchFailure.reason.like(f"{REFUSED_PREFIX}home.%"))):
-                if pk in people:
-                    d = digests.setdefault(pk, CandidateDigest(people[pk].id))
-                    d.home_problem = reason[len(REFUSED_PREFIX):]
+                if pk in people:  # the problem, not the places its emptied list lost
+                    digests[pk] = CandidateDigest(people[pk].id, home_problem=reason[len(REFUSED_PREFIX):])
             by_coach: dict[int, list] = {}
             for pk, d in digests.items():
                 coach_id = people[pk].coach_id

@@ -82,6 +82,10 @@ def test_a_stored_home_that_no_longer_resolves_is_shown_unmatched_named_in_the_d
     for cid in ("c-ok", "c-bergen"):
         assert c.post("/v1/candidates", json=candidate_json(id=cid, home={"postcode": "1861"}),
                       headers=h).status_code == 201
+    options = RematchOptions(top=3, reserve=2, partition_size=1, workers=1)
+    assert run_rematch(world.db, settings, HashingEncoder(), options).status == "committed"
+    assert [s["placement_id"] for s in c.get("/v1/candidates/c-bergen/nightly", headers=h).json()["suggestions"]] \
+        == ["p-nh"]
     with world.db.write() as tx:  # stored before place names were checked for ambiguity
         row = tx.execute(select(CandidateRow).where(CandidateRow.id == "c-bergen")).scalar_one()
         row.body = {**row.body, "home": {"place": "Bergen"}}
@@ -92,13 +96,15 @@ def test_a_stored_home_that_no_longer_resolves_is_shown_unmatched_named_in_the_d
     assert live["suggestions"] == [] and live["feasible"] == 0
     assert live["home"]["problem"].startswith("place: 'Bergen' is ambiguous")
 
-    summary = run_rematch(world.db, settings, HashingEncoder(),
-                          RematchOptions(top=3, reserve=2, partition_size=1, workers=1))
+    summary = run_rematch(world.db, settings, HashingEncoder(), options)
     assert summary.status == "committed" and summary.digest["home_problems"] == 1
-    [run] = c.get("/v1/coach/digest", headers=h).json()["runs"]
-    named = {d["candidate_id"]: d for d in run["candidates"]}
-    assert named["c-bergen"]["home_problem"] == BERGEN and run["totals"]["home_problems"] == 1
-    assert "home_problem" not in named["c-ok"]
+    run = c.get("/v1/coach/digest", headers=h).json()["runs"][0]
+    assert run["run_id"] == summary.run_id and run["totals"]["home_problems"] == 1
+    [named] = run["candidates"]  # c-ok did not change
+    assert named == {"candidate_id": "c-bergen", "home_problem": BERGEN, "new": [], "new_spoor1": [], "dropped": [],
+                     "signals_changed": []}
+    # The list computed around the old home is no longer served.
+    assert c.get("/v1/candidates/c-bergen/nightly", headers=h).json()["suggestions"] == []
     csv_text = c.get("/v1/coach/digest?format=csv", headers=h).text
     assert "c-bergen,woonplaats niet te bepalen" in csv_text
 

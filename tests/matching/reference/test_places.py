@@ -84,3 +84,20 @@ def test_a_stored_location_that_no_longer_resolves_is_kept_with_its_problem():
     # New input is refused all the same; only what was stored is kept.
     with pytest.raises(ValidationError):
         Location.model_validate({"place": "Bergen"})
+
+
+def test_a_stored_place_whose_location_no_longer_resolves_is_never_suggested():
+    from matching.constraints.reference import judge
+    from matching.contract.models import Candidate, Placement
+    from matching.live.matcher import Matcher
+    from tests.conftest import HashingEncoder, candidate_json, placement_json
+
+    lost = Placement.model_validate(placement_json(id="p-lost", location={"place": "Hengelo"}), context=STORED)
+    kept = Placement.model_validate(placement_json(id="p-kept", location={"postcode": "7551"}))
+    candidate = Candidate.model_validate(candidate_json(home={"postcode": "7552"}))
+    result = Matcher(encoder=HashingEncoder()).fit([lost, kept]).suggest(candidate, top=5, explain_excluded=5)
+    assert [s.placement_id for s in result.suggestions] == ["p-kept"]
+    [miss] = [e for e in result.excluded if e.placement_id == "p-lost"]
+    assert [(i.item, i.reason) for i in miss.items if i.verdict == "exceed"] == [
+        ("travel", "Reisafstand onbekend: de woonplaats of werkplek is niet eenduidig")]
+    assert judge(candidate, lost).feasible is False  # the plain per-pair rules agree
