@@ -133,6 +133,10 @@ _PHRASES = [
     (re.compile(r"is outside (\S+)\.\.(\S+)"), r"ligt buiten \1 tot \2"),
     (re.compile(r"unknown (?:FML )?item.*"), "onbekend FML-item"),
     (re.compile(r"not a valid (?:code|level).*"), "geen geldige waarde voor dit item"),
+    # Before the postcode rule: these name "a postcode" as the way out.
+    (re.compile(r"^('[^']*') is ambiguous: (.*); give a postcode or the province$", re.S),
+     r"\1 is niet eenduidig: \2; geef een postcode, of de provincie erbij"),
+    (re.compile(r"^'[^']*': no (.*) in '([^']*)'; known are (.*)$", re.S), r"geen \1 in \2; wel: \3"),
     (re.compile(r"postcode.*"), "geen Nederlandse postcode (vier cijfers, eventueel met twee letters)"),
     (re.compile(r"no such place|unknown place.*"), "onbekende plaats"),
     (re.compile(r"you already have a candidate with this id"), "u heeft al een kandidaat met deze code"),

@@ -38,3 +38,23 @@ def test_an_unresolved_home_is_flagged_on_the_profile_the_list_and_the_start_pag
     run_rematch(w.db, settings, HashingEncoder(), RematchOptions(top=3, reserve=2, partition_size=1, workers=1))
     start = coach.get("/coach").text
     assert "Woonplaats niet te bepalen:</strong> home.place: &#39;Hengelo&#39; is ambiguous" in start
+
+
+def test_the_profile_form_refuses_an_ambiguous_place_beside_the_field_in_dutch(web):
+    from tests.service.web.test_coach import form_token
+
+    client = web.client("coach")
+    form = client.get("/coach/kandidaten/nieuw").text
+    data = {"csrf_token": form_token(form, "/coach/kandidaten/nieuw"), "id": "c-new", "home": "Bergen",
+            "max_travel_km": "20", "education.level": "mbo-2", "experience.0.title": "Gastvrouw",
+            "experience.0.years": "4", "wishes.kinds": ["vacature"], "wishes.hours_per_week": "24"}
+    r = client.post("/coach/kandidaten/nieuw", data=data)
+    assert r.status_code == 422 and 'id="home-error"' in r.text
+    assert ("&#39;Bergen&#39; is niet eenduidig: Bergen (Noord-Holland), Bergen (Limburg); geef een postcode, "
+            "of de provincie erbij") in r.text
+    assert web.world.client.get("/v1/candidates/c-new", headers=web.world.h("coach")).status_code == 404
+    data["home"] = "Bergen (L)"
+    data["csrf_token"] = form_token(r.text, "/coach/kandidaten/nieuw")
+    assert client.post("/coach/kandidaten/nieuw", data=data, follow_redirects=False).status_code == 303
+    page = client.get("/coach/kandidaten/c-new").text
+    assert "Bergen (L) <span class=\"muted\">(= Bergen (Limburg))</span>" in page
