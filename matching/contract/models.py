@@ -110,9 +110,9 @@ class Location(Strict):
         # The Netherlands with a margin: anything outside is a typo or swapped axes.
         if not (50.0 <= self.lat <= 54.0 and 2.5 <= self.lon <= 7.5):
             raise ValueError(f"lat: {self.lat}, lon {self.lon} is not in the Netherlands")
-        _, near = gaz.nearest(self.lat, self.lon)
-        return Locality(place=near.place, municipality=near.municipality, province=near.province,
-                        lat=self.lat, lon=self.lon)
+        # The place it lies in is looked up when shown (``locality``): a bulk load of
+        # places by coordinates needs only the point.
+        return Locality(place="", municipality="", province="", lat=self.lat, lon=self.lon)
 
     @property
     def coords(self) -> tuple[float, float]:
@@ -121,7 +121,12 @@ class Location(Strict):
 
     @property
     def locality(self) -> Locality | None:
-        return self._locality
+        loc = self._locality
+        if loc is not None and not loc.place and self.lat is not None:
+            _, near = load_gazetteer().nearest(loc.lat, loc.lon)
+            loc = self._locality = Locality(place=near.place, municipality=near.municipality,
+                                            province=near.province, lat=loc.lat, lon=loc.lon)
+        return loc
 
     @property
     def problem(self) -> str | None:
