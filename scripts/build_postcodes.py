@@ -17,7 +17,8 @@ and writes, tab-separated with a header:
     neighbours' median (``replaced``, ``far``, ``dropped``); the places kept and
     dropped are joined with "|".
 
-``--readme`` prints the table of corrected postcodes for ``data/README.md``.
+``--readme`` prints the tables of ``data/README.md``: the corrected postcodes,
+then every postcode a rule touched.
 The output depends only on the source, so a rebuild gives the same bytes.
 """
 
@@ -57,6 +58,17 @@ def read_source(path: Path) -> list[SourceRow]:
     return rows
 
 
+def readme_tables(conflicts: list) -> str:
+    """The corrections, then every postcode a rule touched (folded), as data/README.md shows them."""
+    def table(rows) -> list[str]:
+        return ["| postcode | rule | km | kept | dropped |", "|---|---|---|---|---|"] + [
+            f"| {r.postcode} | {r.rule} | {r.spread_km:.0f} | {', '.join(r.kept)} | {', '.join(r.dropped)} |"
+            for r in rows]
+    corrected = [r for r in conflicts if r.rule in ("neighbours", "replaced", "dropped")]
+    return "\n".join([*table(corrected), "", "<details><summary>Every postcode a rule touched "
+                      f"({len(conflicts)})</summary>", "", *table(conflicts), "", "</details>"])
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--source", type=Path, default=DEFAULT_SOURCE)
@@ -83,11 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     counts = {rule: sum(r.rule == rule for r in resolved) for rule in RULES}
     print(f"{len(resolved)} postcodes: " + ", ".join(f"{n} {rule}" for rule, n in counts.items()), file=sys.stderr)
     if args.readme:
-        print("| postcode | rule | km | kept | dropped |")
-        print("|---|---|---|---|---|")
-        for r in conflicts:
-            if r.rule in ("neighbours", "replaced", "dropped"):
-                print(f"| {r.postcode} | {r.rule} | {r.spread_km:.0f} | {', '.join(r.kept)} | {', '.join(r.dropped)} |")
+        print(readme_tables(conflicts))
     return 0
 
 

@@ -143,17 +143,18 @@ def resolve_postcodes(rows: Iterable[SourceRow]) -> list[ResolvedPostcode]:
         mlat, mlon = neighbour_median(code, codes, points)
         km = float(haversine_km(mlat, mlon, r.lat, r.lon))
         if r.rule == "" and km > STRAY_KM:
+            stray = (f"{r.place} ({r.lat:.2f}, {r.lon:.2f})",)  # the point, for a stray with the right name
             names = [first[n].place for n in near]
             place = max(names, key=lambda name: (names.count(name), -names.index(name)))
             if names.count(place) < 2:
-                out.append(dataclasses.replace(r, rule="dropped", kept=(), dropped=(r.place,), spread_km=round(km, 1)))
+                out.append(dataclasses.replace(r, rule="dropped", kept=(), dropped=stray, spread_km=round(km, 1)))
                 continue
             same = [first[n] for n in near if first[n].place == place]
             lat = float(np.median([n.lat for n in same]))
             lon = float(np.median([n.lon for n in same]))
             out.append(dataclasses.replace(
                 same[0], postcode=r.postcode, lat=round(lat, 5), lon=round(lon, 5), rule="replaced",
-                kept=(place,), dropped=(r.place,), spread_km=round(km, 1)))
+                kept=(place,), dropped=stray, spread_km=round(km, 1)))
         elif r.rule == "" and km > FAR_KM:
             out.append(dataclasses.replace(r, rule="far", spread_km=round(km, 1)))
         else:
