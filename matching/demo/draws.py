@@ -80,7 +80,7 @@ def _postcode_table(data_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...], n
                 key = normalise_place(row["name"])
                 pop = int(float(row["population"] or 0))
                 population[key] = max(population.get(key, 0), pop)
-    place_keys = [normalise_place(gaz.postcode_place.get(pc, "")) for pc in codes]
+    place_keys = [normalise_place(gaz.postcodes[pc].place) for pc in codes]
     counts: dict[str, int] = {}
     for key in place_keys:
         counts[key] = counts.get(key, 0) + 1
@@ -88,7 +88,7 @@ def _postcode_table(data_dir: Path) -> tuple[tuple[str, ...], tuple[str, ...], n
     weights = np.array([max(population.get(k, 0), 1000) / counts[k] for k in place_keys], dtype=np.float64)
     cdf = np.cumsum(weights)
     cdf /= cdf[-1]
-    names = tuple(_DISPLAY_PLACE.get(gaz.postcode_place.get(pc, ""), gaz.postcode_place.get(pc, "")) for pc in codes)
+    names = tuple(_DISPLAY_PLACE.get(gaz.postcodes[pc].place, gaz.postcodes[pc].place) for pc in codes)
     return codes, names, cdf
 
 

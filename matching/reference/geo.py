@@ -136,13 +136,6 @@ class Gazetteer:
         pc = parse_postcode(postcode)
         return self.postcodes.get(pc) if pc else None
 
-    @property
-    def postcode_place(self) -> dict[str, str]:
-        return {pc: loc.place for pc, loc in self.postcodes.items()}
-
-    def sample_postcodes(self) -> list[str]:
-        return sorted(self.postcodes)
-
     def nearest(self, lat: float, lon: float) -> tuple[str, Locality]:
         """The postcode whose point lies nearest to (lat, lon)."""
         at = int(np.argmin(haversine_km(lat, lon, self._points[:, 0], self._points[:, 1])))
