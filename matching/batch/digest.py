@@ -44,8 +44,6 @@ NEW_SPOOR1_REASONS = {
 }
 CHANGE_LABELS = {"new": "nieuw", "new_spoor1": "nieuw bij eigen werkgever", "dropped": "vervallen",
                  "signals": "signalen gewijzigd", "home": "woonplaats niet te bepalen"}
-# What the coach reads when the nightly run could not place a candidate's home.
-HOME_PROBLEM_TEXT = "Woonplaats niet te bepalen; de kandidaat is vannacht niet gematcht. Geef een postcode of de provincie"
 
 
 @dataclass(frozen=True)
