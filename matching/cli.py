@@ -6,10 +6,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from matching.contract.io import InputError, read_jsonl, write_jsonl
 from matching.settings import get_settings
+
+if TYPE_CHECKING:  # the models load lazily, so the command line starts fast
+    from matching.contract.models import Candidate, ResolvedLocation
 
 # Enough places that every story has work of her own kind within reach.
 DEMO_PLACEMENTS = 6000
@@ -138,7 +141,7 @@ def _print_suggestion(s, p) -> None:
     print(f"    {s.explanation}")
 
 
-def _home_line(home, candidate: Candidate) -> str:
+def _home_line(home: ResolvedLocation | None, candidate: Candidate) -> str:
     """Where the engine put the home: a wrong home would make every distance below wrong."""
     if home is None or home.problem:
         return f"Woonplaats niet te bepalen: {home.problem if home else 'onbekend'}"

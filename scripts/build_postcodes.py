@@ -62,7 +62,7 @@ def readme_tables(conflicts: list) -> str:
     """The corrections, then every postcode a rule touched (folded), as data/README.md shows them."""
     def table(rows) -> list[str]:
         return ["| postcode | rule | km | kept | dropped |", "|---|---|---|---|---|"] + [
-            f"| {r.postcode} | {r.rule} | {r.spread_km:.0f} | {', '.join(r.kept)} | {', '.join(r.dropped)} |"
+            f"| {r.postcode} | {r.rule} | {r.km:.0f} | {', '.join(r.kept)} | {', '.join(r.dropped)} |"
             for r in rows]
     corrected = [r for r in conflicts if r.rule in ("neighbours", "replaced", "dropped")]
     return "\n".join([*table(corrected), "", "<details><summary>Every postcode a rule touched "
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         out = csv.writer(fh, delimiter="\t", lineterminator="\n")
         out.writerow(["postcode", "rule", "km", "kept", "dropped"])
         for r in conflicts:
-            out.writerow([r.postcode, r.rule, f"{r.spread_km:.1f}", "|".join(r.kept), "|".join(r.dropped)])
+            out.writerow([r.postcode, r.rule, f"{r.km:.1f}", "|".join(r.kept), "|".join(r.dropped)])
     counts = {rule: sum(r.rule == rule for r in resolved) for rule in RULES}
     print(f"{len(resolved)} postcodes: " + ", ".join(f"{n} {rule}" for rule, n in counts.items()), file=sys.stderr)
     if args.readme:

@@ -148,13 +148,9 @@ class Gazetteer:
         key = normalise_place(name)
         if key in self.names:
             return self._pick(name, self.names[key], None)
-        for pattern in (_BRACKETS, _COMMA, _TRAILING):
-            match = pattern.match(name.strip())
-            if not match:
-                continue
-            base, qualifier = normalise_place(match.group(1)), normalise_place(match.group(2))
-            if pattern is _TRAILING and qualifier not in _TRAILING_ALIASES:
-                continue
+        split = split_qualifier(name)
+        if split is not None:
+            base, qualifier = normalise_place(split[0]), normalise_place(split[1])
             if base in self.names:
                 return self._pick(name, self.names[base], qualifier)
         if key in self.alternates:
@@ -195,14 +191,24 @@ def _choices(entries: list[_Entry]) -> list[str]:
     return out
 
 
+def split_qualifier(name: str) -> tuple[str, str] | None:
+    """("Bergen", "L") from "Bergen (L)", "Bergen, Limburg" or the source's "Bergen L"; else None.
+
+    A word after a name without brackets or comma counts only when it is a short
+    province form: "Den Ham" and "Smalle Ee" are names.
+    """
+    name = name.strip()
+    for pattern in (_BRACKETS, _COMMA, _TRAILING):
+        match = pattern.match(name)
+        if match and (pattern is not _TRAILING or normalise_place(match.group(2)) in _TRAILING_ALIASES):
+            return match.group(1), match.group(2)
+    return None
+
+
 def _base_name(name: str) -> str:
     """The source's "Bergen (NH)", "Bergen L" -> "Bergen"; other names as they are."""
-    for pattern in (_BRACKETS, _TRAILING):
-        match = pattern.match(name)
-        if match and normalise_place(match.group(2)) in PROVINCE_BY_ALIAS and (
-                pattern is _BRACKETS or normalise_place(match.group(2)) in _TRAILING_ALIASES):
-            return match.group(1)
-    return name
+    split = split_qualifier(name)
+    return split[0] if split is not None and normalise_place(split[1]) in PROVINCE_BY_ALIAS else name
 
 
 def read_gazetteer(geo_dir: Path) -> Gazetteer:

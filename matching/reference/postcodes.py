@@ -79,7 +79,9 @@ class ResolvedPostcode:
     rule: str  # "" (one row), "centroid", "neighbours", "replaced", "far" or "dropped"
     kept: tuple[str, ...]
     dropped: tuple[str, ...]
-    spread_km: float  # largest distance between the source's rows
+    # How far apart the source's rows lie (centroid, neighbours), or how far the
+    # one row lies from its neighbours' median (replaced, far, dropped).
+    km: float
 
 
 def clean_municipality(name: str) -> str:
@@ -147,16 +149,16 @@ def resolve_postcodes(rows: Iterable[SourceRow]) -> list[ResolvedPostcode]:
             names = [first[n].place for n in near]
             place = max(names, key=lambda name: (names.count(name), -names.index(name)))
             if names.count(place) < 2:
-                out.append(dataclasses.replace(r, rule="dropped", kept=(), dropped=stray, spread_km=round(km, 1)))
+                out.append(dataclasses.replace(r, rule="dropped", kept=(), dropped=stray, km=round(km, 1)))
                 continue
             same = [first[n] for n in near if first[n].place == place]
             lat = float(np.median([n.lat for n in same]))
             lon = float(np.median([n.lon for n in same]))
             out.append(dataclasses.replace(
                 same[0], postcode=r.postcode, lat=round(lat, 5), lon=round(lon, 5), rule="replaced",
-                kept=(place,), dropped=stray, spread_km=round(km, 1)))
+                kept=(place,), dropped=stray, km=round(km, 1)))
         elif r.rule == "" and km > FAR_KM:
-            out.append(dataclasses.replace(r, rule="far", spread_km=round(km, 1)))
+            out.append(dataclasses.replace(r, rule="far", km=round(km, 1)))
         else:
             out.append(r)
     return out
@@ -181,4 +183,4 @@ def _merge(pc: str, kept: Sequence[SourceRow], group: Sequence[SourceRow], rule:
         lat=round(lat, 5), lon=round(lon, 5), rule=rule,
         kept=tuple(dict.fromkeys(r.place for r in kept)) if rule else (),
         dropped=tuple(dict.fromkeys(r.place for r in group if r not in kept)),
-        spread_km=round(spread, 1))
+        km=round(spread, 1))
