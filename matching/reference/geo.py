@@ -58,10 +58,10 @@ _PROVINCE_ALIASES = {
     "Flevoland": ("flevoland", "fl", "fld", "flev"),
 }
 PROVINCE_BY_ALIAS = {alias: prov for prov, aliases in _PROVINCE_ALIASES.items() for alias in aliases}
-# Only these short forms count when written after a name without brackets ("Bergen L"):
-# a longer word there is part of the name ("Den Ham", "Smalle Ee").
 # GeoNames names a few places by their English exonym; coaches read Dutch.
 _DUTCH_NAMES = {"The Hague": "Den Haag"}
+# Only these short forms count when written after a name without brackets ("Bergen L"):
+# a longer word there is part of the name ("Den Ham", "Smalle Ee").
 _TRAILING_ALIASES = {"nh", "zh", "nb", "ut", "gld", "gn", "gr", "l", "lb", "dr", "fr", "ov", "zl", "fl"}
 
 
