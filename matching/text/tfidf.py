@@ -1,8 +1,9 @@
 """The character n-gram TF-IDF encoder and the Dutch ESCO corpus it is fitted on.
 
 Language-free, strong on Dutch compound job titles ("vakkenvuller" ~
-"vakkenvullen supermarkt"); scikit-learn and scipy are imported only when it
-first encodes.
+"vakkenvullen supermarkt"); scipy is imported only when it first encodes. The
+n-grams are hashed by :mod:`matching.text.ngram_hashing`, which gives exactly
+the buckets of scikit-learn's ``HashingVectorizer`` at several times its speed.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from matching.portable import Portable
 from matching.text.calibration import Calibration, measured
 
 from matching.text.base import _package_version, as_text_list, l2_normalise
+from matching.text.ngram_hashing import hashed_ngram_counts
 
 
 def esco_corpus(data_dir: Path | str) -> list[str]:
@@ -48,7 +50,7 @@ def esco_corpus(data_dir: Path | str) -> list[str]:
 class CharTfidfEncoder(Portable):
     """Char n-gram TF-IDF with IDF from a fixed Dutch corpus, hashed to ``dim`` dimensions.
 
-    Each n-gram is hashed (scikit-learn's murmurhash, as in ``HashingVectorizer``)
+    Each n-gram is hashed (scikit-learn's murmurhash, exactly as ``HashingVectorizer``)
     to one of ``n_features`` buckets, weighted by sublinear TF times the bucket's
     IDF on the corpus, and then folded into ``dim`` dimensions with a fixed
     random sign per bucket (a count sketch). The inner product of two folded
@@ -104,7 +106,6 @@ class CharTfidfEncoder(Portable):
         # Each row is sparse arithmetic on its own text: the same bits in any batch.
         self.batch_invariant = True
         self._lock = threading.Lock()
-        self._hasher = None
         self._idf: np.ndarray | None = None
         self._target: np.ndarray | None = None
         self._sign: np.ndarray | None = None
@@ -115,6 +116,11 @@ class CharTfidfEncoder(Portable):
         return measured(self.calibration_key) or Calibration.identity()
 
     def _make_hasher(self):
+        """The scikit-learn vectoriser whose counts :meth:`_ngram_counts` reproduces.
+
+        Not used to encode; it defines the n-grams and buckets, and the tests compare
+        against it.
+        """
         from sklearn.feature_extraction.text import HashingVectorizer
 
         # char_wb keeps n-grams inside word boundaries, so "zorg medewerker" and
@@ -130,6 +136,10 @@ class CharTfidfEncoder(Portable):
             norm=None,
             dtype=np.float32,
         )
+
+    def _ngram_counts(self, texts: Sequence[str], sort_indices: bool = False):
+        """Float32 CSR with the entries of ``_make_hasher().transform(texts)`` (unsorted by default)."""
+        return hashed_ngram_counts(texts, self.ngram_range, self.n_features, sort_indices=sort_indices)
 
     def _fold_map(self) -> tuple[np.ndarray, np.ndarray]:
         """Target dimension and sign per bucket, from a fixed integer mix.
@@ -158,7 +168,6 @@ class CharTfidfEncoder(Portable):
         with self._lock:
             if self._idf is not None:
                 return
-            self._hasher = self._make_hasher()
             path = self._state_file()
             idf = None
             if path is not None and path.exists():
@@ -174,7 +183,7 @@ class CharTfidfEncoder(Portable):
             self._idf = idf
 
     def _fit(self) -> np.ndarray:
-        counts = self._hasher.transform(self._corpus).tocsr()
+        counts = self._ngram_counts(self._corpus)
         df = np.bincount(counts.indices, minlength=self.n_features)
         n_docs = counts.shape[0]
         # Smoothed IDF, as if one extra document held every n-gram once; an
@@ -211,11 +220,16 @@ class CharTfidfEncoder(Portable):
         step = max(batch_size, 1024)
         for start in range(0, len(texts), step):
             chunk = texts[start:start + step]
-            counts = self._hasher.transform(chunk).tocsr()
+            counts = self._ngram_counts(chunk)
             cols = counts.indices
             weights = (np.log(counts.data) + 1.0) * self._idf[cols] * self._sign[cols]
-            folded = sp.csr_matrix((weights, self._target[cols], counts.indptr),
-                                   shape=(len(chunk), self.dim))
             # Duplicate column entries are summed by toarray(): that is the fold.
+            # It adds in float64, where it is exact: every weight is a float32 of
+            # magnitude >= 1 (log(count) + 1 >= 1, idf >= 1), so a whole multiple of
+            # 2**-23, and a dimension's sum stays far below 2**30. So the sum does
+            # not depend on the order of a row's entries, which is left unsorted,
+            # and a row has the same bits in any batch.
+            folded = sp.csr_matrix((weights.astype(np.float64), self._target[cols], counts.indptr),
+                                   shape=(len(chunk), self.dim))
             out[start:start + len(chunk)] = folded.toarray()
         return l2_normalise(out)
