@@ -92,6 +92,29 @@ def _cmd_link_title(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_train_encoder(args: argparse.Namespace) -> int:
+    import logging
+
+    from matching.training import DistillConfig, train_encoder
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s")
+    settings = get_settings()
+    out = Path(args.out) if args.out else None
+    try:
+        config = DistillConfig(dim=args.dim, seed=args.seed, epochs=args.epochs)
+    except ValueError as exc:
+        print(f"spoormatch train-encoder: {exc}; nothing written", file=sys.stderr)
+        return 2
+    report = train_encoder(out, settings.data_dir, config)
+    print(f"{report.texts} texts, {report.pieces} pieces, {report.dim} dims; held-out cosine to the "
+          f"teacher {report.held_out_cosine:.3f} (epoch {report.best_epoch}); "
+          f"{report.file_bytes / 1e6:.1f} MB; {sum(report.seconds.values()):.0f} s -> {report.folder}",
+          file=sys.stderr)
+    print("The encoder's calibration changed with its files: python -m matching.text.calibration "
+          "--encoders static,default", file=sys.stderr)
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from datetime import date
 
@@ -186,6 +209,13 @@ def build_parser() -> argparse.ArgumentParser:
     lt.add_argument("--top", type=_positive_int, default=10)
     lt.add_argument("--out", required=True)
     lt.set_defaults(func=_cmd_link_title)
+
+    t = sub.add_parser("train-encoder", help="train the static Dutch encoder (models/static-nl) from data/")
+    t.add_argument("--out", default="", help="the model folder (default: static-nl under the models folder)")
+    t.add_argument("--dim", type=_positive_int, default=256, help="dimensions, at most the teacher's 512")
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--epochs", type=_positive_int, default=12)
+    t.set_defaults(func=_cmd_train_encoder)
 
     d = sub.add_parser("demo", help="match the demo candidates against generated places and print")
     d.add_argument("--placements", type=_positive_int, default=DEMO_PLACEMENTS)

