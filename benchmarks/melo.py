@@ -1,6 +1,9 @@
 """The occupation linker on the Dutch MELO dev half, beside published results.
 
-    python benchmarks/melo.py [--queries PATH] [--encoders e5=1.5:1:folded,use=1.5:0] [--no-ablation]
+    python benchmarks/melo.py [--queries PATH] [--encoders e5=1.5:1:folded,use=1.5:0 ...] [--no-ablation]
+
+    # today's linker against the one with USE, and the product's lexical linker:
+    python benchmarks/melo.py --no-ablation --encoders static=1:0.1 --encoders use=1:0.1 --encoders none
 
 Reads ``query_id, title, gold_esco_uri`` (tab-separated), links every title over
 ESCO v1.2.0 and prints accuracy@1 and MRR@10, an ablation of the linker's
@@ -120,8 +123,9 @@ def ablation_rows(linker: OccupationLinker, signals: SignalSet) -> list[tuple[st
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--queries", type=Path, default=DEFAULT_QUERIES)
-    parser.add_argument("--encoders", default=None,
-                        help="NAME=WEIGHT,... for matching.text.get_encoder (default: the linker's); 'none' = lexical only")
+    parser.add_argument("--encoders", action="append", default=None,
+                        help="NAME=WEIGHT,... for matching.text.get_encoder (default: the linker's); 'none' = lexical "
+                             "only; repeat it to compare linkers side by side in one run (the ablation is the first's)")
     parser.add_argument("--no-ablation", action="store_true")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
@@ -131,40 +135,51 @@ def main(argv: list[str] | None = None) -> int:
     hits, known, counts = gold_masks(gold, esco)
     print(f"MELO nl dev: {len(titles)} queries; gold: " + ", ".join(f"{v} {k}" for k, v in counts.items()))
 
-    kwargs = {} if args.encoders is None else {"encoders": parse_encoders(args.encoders)}
-    t0 = time.perf_counter()
-    linker = OccupationLinker(**kwargs).fit()
-    fit_s = time.perf_counter() - t0
-    linker.link(titles[:8], top=10)  # warm-up: lazy model loading is not link time
+    runs = []
+    for spec in args.encoders or [None]:
+        kwargs = {} if spec is None else {"encoders": parse_encoders(spec)}
+        t0 = time.perf_counter()
+        linker = OccupationLinker(**kwargs).fit()
+        fit_s = time.perf_counter() - t0
+        linker.link(titles[:8], top=10)  # warm-up: lazy model loading is not link time
 
-    t0 = time.perf_counter()
-    linker.link(titles, top=10)
-    link_s = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        linker.link(titles, top=10)
+        link_s = time.perf_counter() - t0
 
-    signals = collect_signals(linker, titles)
-    fused = linker.fuse(signals)
-    acc1, mrr, first = metrics(fused, hits)
-    described = ",".join(f"{n}={lw:g}:{dw:g}:{linker.text_form_[n]}"
-                         for n, _, lw, dw in linker.encoders_) or "lexical only"
+        signals = collect_signals(linker, titles)
+        fused = linker.fuse(signals)
+        acc1, mrr, first = metrics(fused, hits)
+        described = ",".join(f"{n}={lw:g}:{dw:g}:{linker.text_form_[n]}"
+                             for n, _, lw, dw in linker.encoders_) or "lexical only"
+        runs.append({"linker": linker, "signals": signals, "fused": fused, "first": first, "acc@1": acc1,
+                     "mrr@10": mrr, "encoders": described, "fit_s": fit_s, "titles_per_s": len(titles) / link_s})
+
     print()
-    print(f"{'system':<42} {'acc@1':>6} {'MRR@10':>7}")
-    print(f"{'spoormatch linker (' + described + ')':<42} {acc1:6.3f} {mrr:7.3f}   <- this run, dev half")
+    print(f"{'system':<52} {'acc@1':>6} {'MRR@10':>7} {'fit s':>6} {'titles/s':>9}")
+    for run in runs:
+        print(f"{'spoormatch linker (' + run['encoders'] + ')':<52} {run['acc@1']:6.3f} {run['mrr@10']:7.3f} "
+              f"{run['fit_s']:6.1f} {run['titles_per_s']:9.0f}   <- this run, dev half")
     for name, a, m in PUBLISHED:
-        print(f"{name:<42} {a:6.3f} {m:7.3f}")
-    if not known.all():
-        a_k, m_k, _ = metrics(fused[known], hits[known])
-        print(f"without the {int((~known).sum())} deprecated gold: acc@1 {a_k:.3f}, MRR@10 {m_k:.3f}")
+        print(f"{name:<52} {a:6.3f} {m:7.3f}")
     isco_rows = np.array([g.startswith(ISCO_PREFIX) for g in gold])
-    if isco_rows.any():
-        print(f"ISCO-group gold: {int(isco_rows.sum())} queries, acc@1 {np.mean(first[isco_rows] == 1):.3f}; "
-              f"occupation gold: acc@1 {np.mean(first[~isco_rows & known] == 1):.3f}")
-    print(f"\nfit {fit_s:.1f} s; link {len(titles)} titles in {link_s:.2f} s = "
-          f"{len(titles) / link_s:.0f} titles/s (top 10, batch {linker.batch_size})")
+    for run in runs:
+        fused, first = run["fused"], run["first"]
+        if not known.all():
+            a_k, m_k, _ = metrics(fused[known], hits[known])
+            print(f"{run['encoders']}: without the {int((~known).sum())} deprecated gold: "
+                  f"acc@1 {a_k:.3f}, MRR@10 {m_k:.3f}")
+        if isco_rows.any():
+            print(f"{run['encoders']}: ISCO-group gold: {int(isco_rows.sum())} queries, acc@1 "
+                  f"{np.mean(first[isco_rows] == 1):.3f}; occupation gold: acc@1 "
+                  f"{np.mean(first[~isco_rows & known] == 1):.3f}")
+    print(f"\n(top 10, batch {runs[0]['linker'].batch_size}; fit includes embedding ESCO's labels)")
 
     if args.json is not None:
-        args.json.write_text(json.dumps({"acc@1": acc1, "mrr@10": mrr, "queries": len(titles),
-                                         "encoders": described, "titles_per_s": len(titles) / link_s}))
+        args.json.write_text(json.dumps([{k: run[k] for k in ("acc@1", "mrr@10", "encoders", "fit_s", "titles_per_s")}
+                                         | {"queries": len(titles)} for run in runs]))
 
+    linker, signals = runs[0]["linker"], runs[0]["signals"]
     if not args.no_ablation:
         print("\nablation (the same signals, re-fused with a signal left out or alone)")
         print(f"{'signals':<42} {'acc@1':>6} {'MRR@10':>7}")

@@ -8,6 +8,7 @@ raw rows go out and its written rows come back.
 from __future__ import annotations
 
 import multiprocessing
+import os
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, Sequence
 
@@ -36,7 +37,10 @@ _FORKED: dict[str, Any] = {}
 
 
 def _child_init() -> None:
-    # Two processes each using every core for BLAS would fight over them.
+    # Two processes each using every core for BLAS, or for the Rust tokenizer of the
+    # static encoder, would fight over them; a tokenizer forked after its parent used
+    # its threads would also warn on every worker unless told here.
+    os.environ["TOKENIZERS_PARALLELISM"] = "false"
     try:
         from threadpoolctl import threadpool_limits
 
