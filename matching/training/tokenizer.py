@@ -18,8 +18,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Iterable
 
-#: What a text becomes before it is cut into pieces. Lower case: job titles are
-#: written both ways, and a static model gains nothing from telling them apart.
+#: SentencePiece's mark for "a word starts here".
 SPACE = "\u2581"
 
 
@@ -85,7 +84,11 @@ def read_pieces(path: Path | None = None) -> list[tuple[str, float]]:
 
 
 def build_tokenizer(pieces: list[tuple[str, float]]):
-    """A ``tokenizers.Tokenizer`` over ``pieces`` (id 0 is the unknown piece)."""
+    """A ``tokenizers.Tokenizer`` over ``pieces`` (id 0 is the unknown piece).
+
+    Lower case before cutting: job titles are written both ways, and a static
+    model gains nothing from telling them apart.
+    """
     from tokenizers import Tokenizer, normalizers, pre_tokenizers
     from tokenizers.models import Unigram
 
