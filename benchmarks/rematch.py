@@ -25,9 +25,9 @@ the workers, is reported against it.
 Peak memory is the largest sum, over the run's process and its workers, of the
 proportional set size (PSS: shared pages counted once), sampled every 0.5 s.
 
-The text encoder is tfidf (the char n-gram model) unless --encoder says otherwise:
-the configured default, a hybrid with the Universal Sentence Encoder, embeds
-200,000 texts far too slowly on 2 cores for a nightly first run (~30/s).
+The text encoder is the configured default (tfidf + the static Dutch encoder)
+unless --encoder says otherwise; `--encoder classic` (tfidf + USE) embeds
+200,000 texts far too slowly on 2 cores for a nightly first run (~300/s).
 
 Run:  .venv/bin/python benchmarks/rematch.py --verify                   # 20,000 x 200,000, ~20 min on 2 cores
       .venv/bin/python benchmarks/rematch.py --verify --executor dask
@@ -248,8 +248,8 @@ def main() -> None:
                     help="after run 2, a full run 3: how many incremental pools equal a full recompute")
     ap.add_argument("--executor", choices=["local", "dask"], default="local",
                     help="where the work runs: forked processes, or a Dask LocalCluster of --workers workers")
-    ap.add_argument("--encoder", default="tfidf",
-                    help="text encoder (default tfidf: the hybrid default embeds 200,000 texts too slowly here)")
+    ap.add_argument("--encoder", default="default",
+                    help="text encoder (default: the configured default, tfidf + static)")
     args = ap.parse_args()
     if args.quick:
         args.candidates, args.places = 2_000, 20_000
