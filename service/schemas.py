@@ -22,6 +22,7 @@ from matching.contract.models import (
     Condition,
     EducationLevel,
     Id,
+    IsoDate,
     Placement,
     ResolvedLocation,
     Suggestion,
@@ -62,11 +63,15 @@ class CandidateBody(Candidate):
     model_config = ConfigDict(title="Candidate", json_schema_extra={"examples": [examples.CANDIDATE]},
                               json_schema_mode_override="serialization")
 
-    sick_since: Annotated[date | None, Field(strict=False, description="Eerste ziektedag (YYYY-MM-DD)")] = None
+    # Required here, unlike in a contract file: through the API the belastbaarheid is
+    # always stated, so a limit never disappears by leaving the field out.
+    capacity: dict[str, Any] = Field(description="The belastbaarheid, FML item id -> value (contract v1). Required: "
+                                                 "{} states no limits; a limit is lifted by naming its item")
+    sick_since: Annotated[IsoDate | None, Field(description="Eerste ziektedag (YYYY-MM-DD)")] = None
     first_year_evaluation: Annotated[
-        date | None, Field(strict=False, description="Datum van de eerstejaarsevaluatie (YYYY-MM-DD)")
+        IsoDate | None, Field(description="Datum van de eerstejaarsevaluatie (YYYY-MM-DD)")
     ] = None
-    spoor2_started: Annotated[date | None, Field(strict=False, description="Datum waarop spoor 2 is gestart")] = None
+    spoor2_started: Annotated[IsoDate | None, Field(description="Datum waarop spoor 2 is gestart")] = None
 
     @model_validator(mode="before")
     @classmethod
@@ -94,6 +99,10 @@ class CandidateBody(Candidate):
                 if value is not None and value < self.sick_since:
                     raise ValueError(
                         f"{name}: {value.isoformat()} is before sick_since ({self.sick_since.isoformat()})")
+            outlook = self.hours_outlook
+            if outlook is not None and outlook.from_ < self.sick_since:
+                raise ValueError(f"hours_outlook.from: {outlook.from_.isoformat()} is before sick_since "
+                                 f"({self.sick_since.isoformat()})")
         return self
 
     def contract(self) -> Candidate:

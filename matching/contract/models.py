@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import math
 import re
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     PrivateAttr,
@@ -37,7 +38,9 @@ EDUCATION_RANK = {
 }
 # "IV.13: ...", "hours_per_day: ..." or, from a validator of the whole object,
 # "adjustments.IV.13: ...": the sub-field a message is about.
-_SUBFIELD = re.compile(r"^((?:[A-Za-z_]\w*\.)?(?:[A-Za-z]+\.\d+|[A-Za-z_]\w*)): (.*)$", re.S)
+# Letters in any script: an item spelled in full-width letters ("ＩＶ.13") is refused
+# under the same path as any other unknown item.
+_SUBFIELD = re.compile(r"^((?:[^\W\d]\w*\.)?(?:[^\W\d_]+\.\d+|[^\W\d]\w*)): (.*)$", re.S)
 PLACEMENT_KINDS = ("vacature", "detachering", "werkervaringsplek")
 PLACEMENT_STATUSES = ("open", "closed", "filled")
 
@@ -63,8 +66,28 @@ Text = Annotated[str, Field(max_length=20_000)]
 STORED = {"stored": True}
 
 
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _iso_date(value: Any) -> Any:
+    """A date is YYYY-MM-DD: pydantic would read a number as seconds since 1970 (0
+    became 1970-01-01) and accept a date and time; both are typos here."""
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return value
+    if isinstance(value, str) and _ISO_DATE.fullmatch(value):
+        try:
+            return date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(f"{value!r} is not a date ({exc})") from None
+    raise ValueError(f"expected a date as YYYY-MM-DD, got {value!r}")
+
+
+IsoDate = Annotated[date, BeforeValidator(_iso_date)]
+
+
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    # NaN and infinity are refused as such, not as "should be less than 60".
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class Location(Strict):
@@ -218,7 +241,7 @@ class HoursOutlook(Strict):
                               validate_by_alias=True, serialize_by_alias=True)
 
     hours_per_week: float = Field(allow_inf_nan=False)
-    from_: date = Field(alias="from", strict=False)
+    from_: IsoDate = Field(alias="from")
 
     @field_validator("hours_per_week")
     @classmethod
@@ -245,6 +268,13 @@ class Candidate(Strict):
     employer_id: Id | None = None
     former_work: FormerWork | None = None
     hours_outlook: HoursOutlook | None = None
+
+    @field_validator("capacity", mode="before")
+    @classmethod
+    def _capacity_stated(cls, capacity: Any) -> Any:
+        if capacity is None:
+            raise ValueError("cannot be null; the belastbaarheid is stated ({} states: no limits)")
+        return capacity
 
     @field_validator("capacity")
     @classmethod
@@ -524,6 +554,12 @@ def describe_errors(exc: ValidationError) -> list[str]:
             msg = msg[len("Value error, "):]
         if err["type"] == "extra_forbidden":
             msg = "unknown field"
+        elif err["type"] == "finite_number":
+            value = err.get("input")
+            # Spelled as JSON spells it, which is how the sender wrote it.
+            shown = ("NaN" if math.isnan(value) else "Infinity" if value > 0 else "-Infinity") \
+                if isinstance(value, float) else repr(value)
+            msg = f"must be a finite number, got {shown}"
         # Validators name the sub-field they refuse ("IV.13: level 5 ..."); fold it into the path.
         head = _SUBFIELD.match(msg)
         if head:

@@ -9,8 +9,8 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import ValidationError
 
-from matching.contract.models import describe_errors
-from service import examples, store
+from matching.contract.models import IsoDate, describe_errors
+from service import capacity_changes, examples, store
 from service.auth import Principal, role
 from service.context import Ctx
 from service.errors import Refused, documented
@@ -31,7 +31,7 @@ from service.timeline import build_timeline
 router = APIRouter(prefix="/v1", tags=["candidates"])
 Coach = Annotated[Principal, role("coach")]
 OnDate = Annotated[
-    date | None,
+    IsoDate | None,
     Query(description="Compute for this date instead of today (YYYY-MM-DD)"),
 ]
 
@@ -91,21 +91,28 @@ def read_candidate(ctx: Ctx, coach: Coach, candidate_id: IdPath) -> CandidateBod
 
 
 def _replace(ctx: Ctx, coach: Principal, candidate_id: str, new_data: Any | None, patch: Any | None) -> CandidateBody:
+    """Replace (``new_data``) or merge-patch (``patch``) a stored candidate; the web forms save through here too."""
     with ctx.db.write() as tx:
         row = store.candidate_row(tx, coach, candidate_id, for_update=True)
+        named = capacity_changes.named_in_patch(patch) if isinstance(patch, dict) else set()
         before = store.candidate_body(row)
         if patch is not None:
             new_data = merge_patch(before.model_dump(mode="json", exclude_none=True), patch)
+        else:
+            capacity_changes.require_stated(new_data if isinstance(new_data, dict) else {})
         after = _validate(new_data)
         if after.id != candidate_id:
             raise Refused(f"id: must stay {candidate_id!r} (ids cannot be changed)")
+        capacity_changes.refuse_silent_removals(before.capacity, after.capacity, named)
         store.update_candidate(tx, row, before, after, coach)
     return after
 
 
 @router.put("/candidates/{candidate_id}", response_model=CandidateBody, response_model_exclude_none=True,
             responses=documented(401, 403, 404, 422),
-            summary="Replace a candidate")
+            summary="Replace a candidate",
+            description="`capacity` is required; an item limited before and left out is refused: lift a limit "
+                        "by giving the item at the norm (0, or [] for codes).")
 def replace_candidate(
     ctx: Ctx, coach: Coach, candidate_id: IdPath,
     body: Annotated[CandidateBody, Body(openapi_examples=CANDIDATE_EXAMPLES)],
@@ -117,7 +124,8 @@ def replace_candidate(
     "/candidates/{candidate_id}", response_model=CandidateBody, response_model_exclude_none=True,
             responses=documented(401, 403, 404, 422),
     summary="Change part of a candidate (JSON Merge Patch)",
-    description="Objects merge key by key; `null` removes a key (a capacity item set to null returns to the norm).",
+    description="Objects merge key by key; `null` removes a key (a capacity item set to null returns to the norm). "
+                "`capacity` itself cannot be set to null: a limit is lifted only by naming its item.",
 )
 def patch_candidate(
     ctx: Ctx, coach: Coach, candidate_id: IdPath,
@@ -155,6 +163,9 @@ def candidate_timeline(ctx: Ctx, coach: Coach, candidate_id: IdPath, on: OnDate 
     day = _on(on)
     with ctx.db.read() as session:
         row = store.candidate_row(session, coach, candidate_id)
+        if on is not None and row.sick_since is not None and on < row.sick_since:
+            raise Refused(f"on: {on.isoformat()} is before the first day of sickness "
+                          f"({row.sick_since.isoformat()}); the timeline starts there")
         return build_timeline(row.id, row.sick_since, row.first_year_evaluation, row.spoor2_started, day)
 
 

@@ -106,8 +106,10 @@ def values_from_form(form: FormData) -> dict[str, Any]:
 
 def parse(form: FormData, errors: FormErrors, before: dict[str, Any] | None = None) -> dict[str, Any]:
     """The capacity dict the form describes. An item at the norm is left out, unless
-    ``before`` already held it at the norm: saving an unchanged form then changes
-    nothing (and writes no "belastbaarheid gewijzigd" into the dossier)."""
+    ``before`` held it: saving an unchanged form then changes nothing (and writes no
+    "belastbaarheid gewijzigd" into the dossier), and a limit the coach set back to
+    the norm is named at the norm, as lifting a limit must be
+    (:mod:`service.capacity_changes`)."""
     before = before or {}
     capacity: dict[str, Any] = {}
     for item_id, item in load_catalogue().items.items():
@@ -122,7 +124,7 @@ def parse(form: FormData, errors: FormErrors, before: dict[str, Any] | None = No
             if any(c not in item.codes for c in codes):
                 errors.add(name, f"{item.name}: kies uit de genoemde mogelijkheden")
                 continue
-            if codes or before.get(item_id) == []:
+            if codes or item_id in before:
                 capacity[item_id] = codes
             continue
         raw_one = text(form, name, 10)
@@ -138,7 +140,7 @@ def parse(form: FormData, errors: FormErrors, before: dict[str, Any] | None = No
         if level not in valid:
             errors.add(name, f"{item.name}: kies een van de niveaus")
             continue
-        if level != 0 or (item_id in before and before[item_id] in (0, False)):
+        if level != 0 or item_id in before:
             capacity[item_id] = level
     return capacity
 

@@ -188,7 +188,7 @@ def parse(form: FormData, before: CandidateBody | None,
         if dates and not any(name in found.by_field for name in DATE_FIELDS):
             try:
                 CandidateBody.model_validate({"id": "x", "home": {"lat": 52.0, "lon": 5.0},
-                                              "education": {"level": "vmbo"}, **dates})
+                                              "education": {"level": "vmbo"}, "capacity": {}, **dates})
             except ValidationError as date_exc:
                 for name, message in dutch_errors(date_exc, field_map).items():
                     found.add(name, message)
