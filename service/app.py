@@ -15,7 +15,7 @@ from matching.contract.models import STORED, Placement
 from matching.settings import Settings, get_settings
 from matching.text import Encoder
 from service import errors, web
-from service.auth import RoleCheck
+from service.auth import BearerGate, RoleCheck
 from service.context import AppContext
 from service.db import Database
 from service.engine import Engine
@@ -158,6 +158,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     routers = [m.router for m in (candidates, suggestions, feedback, dossier, placements, introductions, digest, admin,
                                   system)]
     roles = _route_roles(routers)
+    # Added last, so it runs first: the token before the body.
+    app.add_middleware(BearerGate, public_paths=frozenset(path for (path, _), r in roles.items() if r == ["public"]))
     for router in routers:
         app.include_router(router)
     app.openapi = lambda: _openapi(app, roles)  # type: ignore[method-assign]
