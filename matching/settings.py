@@ -76,6 +76,14 @@ class Settings:
     cookie_secure: bool = False
     # Requests with a larger body are refused (413) before they are parsed.
     max_request_bytes: int = 2_000_000
+    # Limits of this implementation on one record (matching/contract/limits.py): each
+    # experience is embedded and linked for every list, so their number and length
+    # bound the cost of a call. Larger records are refused with a message naming these.
+    max_experiences: int = 30
+    max_experience_chars: int = 2_000
+    max_skills: int = 50
+    max_wish_chars: int = 2_000
+    max_description_chars: int = 8_000
     # How many generated places `spoormatch serve` loads into an empty database.
     demo_placements: int = 2000
     # The nightly rematch (`spoormatch rematch`, service/rematch/).
@@ -99,6 +107,12 @@ class Settings:
     rematch_lock_stale_minutes: int = 120
     # Digests (and the runs they belong to) older than this are deleted.
     digest_retention_days: int = 60
+
+    def __post_init__(self) -> None:
+        for name in ("max_experiences", "max_experience_chars", "max_skills", "max_wish_chars",
+                     "max_description_chars"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{PREFIX}{name.upper()}: must be at least 1, got {getattr(self, name)}")
 
     def with_overrides(self, **kwargs) -> "Settings":
         return replace(self, **kwargs)

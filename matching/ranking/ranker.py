@@ -38,6 +38,7 @@ from matching.ranking.components import (
 )
 from matching.ranking.diversity import diversify
 from matching.ranking.documents import candidate_text, experience_texts, placement_text, wanted_text
+from matching.ranking.view_cache import ViewCache
 from matching.ranking.transfer import CandidateOccupations, OccupationScorer
 from matching.ranking.wish_text import parse_wishes
 from matching.settings import ScoreWeights, Settings, get_settings
@@ -122,11 +123,16 @@ class Ranker:
         others = [n for n in COMPONENTS if n != "semantic" and (n != "occupation" or occupations is not None)]
         self._weight_sum = self.weights.semantic + sum(getattr(self.weights, n) for n in others)
         self._other_weights = sum(getattr(self.weights, n) for n in others)
+        self._views = ViewCache()
 
     def __getstate__(self) -> dict:
         # The embedding cache is the driver's file; a worker that gets this ranker
-        # embeds what it is asked to and hands the vectors back.
-        return {**self.__dict__, "cache": None}
+        # embeds what it is asked to and hands the vectors back. Live views stay home.
+        return {**self.__dict__, "cache": None, "_views": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._views = ViewCache()
 
     # -- identity ----------------------------------------------------------------------
 
@@ -201,7 +207,13 @@ class Ranker:
     # -- occupations and aspects ----------------------------------------------------------
 
     def view(self, candidate: Candidate, vectors: CandidateVectors | None = None) -> CandidateView:
-        vectors = vectors if vectors is not None else self.embed_candidate(candidate)
+        """What scoring needs of ``candidate``. Without ``vectors`` (a live call) the view
+        of a candidate seen lately is reused; the nightly run passes its stored vectors."""
+        if vectors is None:
+            return self._views.get_or_build(candidate, lambda: self._view(candidate, self.embed_candidate(candidate)))
+        return self._view(candidate, vectors)
+
+    def _view(self, candidate: Candidate, vectors: CandidateVectors) -> CandidateView:
         links = None if self.occupations is None else self.occupations.candidate(candidate)
         wish = parse_wishes(candidate.wishes.text)
         cols, weights = aspects.limited_columns(candidate.capacity, wish.avoid_aspects)

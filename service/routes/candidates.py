@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import ValidationError
 
+from matching.contract.limits import InputLimits, candidate_problems
 from matching.contract.models import IsoDate, describe_errors
 from service import capacity_changes, examples, store
 from service.auth import Principal, role
@@ -55,12 +56,19 @@ def _validate(data: Any) -> CandidateBody:
         raise Refused(*describe_errors(exc)) from None
 
 
+def _within_limits(ctx: Ctx, body: CandidateBody) -> None:
+    problems = candidate_problems(body, InputLimits.from_settings(ctx.settings))
+    if problems:
+        raise Refused(*problems)
+
+
 @router.post("/candidates", status_code=201, response_model=CandidateBody, response_model_exclude_none=True,
              responses=documented(401, 403, 422), summary="Create a candidate")
 def create_candidate(
     ctx: Ctx, coach: Coach, response: Response,
     body: Annotated[CandidateBody, Body(openapi_examples=CANDIDATE_EXAMPLES)],
 ) -> CandidateBody:
+    _within_limits(ctx, body)
     with ctx.db.write() as tx:
         if store.has_candidate(tx, coach, body.id):
             raise Refused("id: you already have a candidate with this id")
@@ -104,6 +112,7 @@ def _replace(ctx: Ctx, coach: Principal, candidate_id: str, new_data: Any | None
         if after.id != candidate_id:
             raise Refused(f"id: must stay {candidate_id!r} (ids cannot be changed)")
         capacity_changes.refuse_silent_removals(before.capacity, after.capacity, named)
+        _within_limits(ctx, after)
         store.update_candidate(tx, row, before, after, coach)
     return after
 

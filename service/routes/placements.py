@@ -12,6 +12,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import ValidationError
 
+from matching.contract.limits import InputLimits, placement_problems
 from matching.contract.models import Placement, PlacementKind, PlacementStatus, describe_errors
 from service import examples, store
 from service.auth import Principal, role
@@ -27,6 +28,12 @@ Reader = Annotated[Principal, role("employer", "coach")]
 Coach = Annotated[Principal, role("coach")]
 
 PLACEMENT_EXAMPLES = {"werkervaringsplek": {"summary": "Receptie, één plek", "value": examples.PLACEMENT}}
+
+
+def _within_limits(ctx: AppContext, body: Placement) -> None:
+    problems = placement_problems(body, InputLimits.from_settings(ctx.settings))
+    if problems:
+        raise Refused(*problems)
 
 
 def _own(employer: Principal, body: Placement) -> None:
@@ -47,6 +54,7 @@ def create_placement(
     body: Annotated[PlacementBody, Body(openapi_examples=PLACEMENT_EXAMPLES)],
 ) -> PlacementBody:
     _own(employer, body)
+    _within_limits(ctx, body)
     with ctx.db.write() as tx:
         if store.find_placement(tx, body.id) is not None:
             # Ids are shared by all employers because coaches see every place by its id.
@@ -97,6 +105,7 @@ def _replace(ctx: AppContext, employer: Principal, placement_id: str, data: Any 
         if body.id != placement_id:
             raise Refused(f"id: must stay {placement_id!r} (ids cannot be changed)")
         _own(employer, body)
+        _within_limits(ctx, body)
         store.write_placement(row, body)
         _matcher_follows(ctx, tx, body)
     return body
