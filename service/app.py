@@ -6,7 +6,7 @@ import logging
 from contextlib import asynccontextmanager
 from typing import Any
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute
 from sqlalchemy import select
@@ -19,7 +19,7 @@ from service.auth import BearerGate, RoleCheck
 from service.context import AppContext
 from service.db import Database
 from service.engine import Engine
-from service.guards import InputGuard
+from service.guards import InputGuard, known_query_only
 from service.routes import (
     admin,
     candidates,
@@ -161,7 +161,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     # Added last, so it runs first: the token before the body.
     app.add_middleware(BearerGate, public_paths=frozenset(path for (path, _), r in roles.items() if r == ["public"]))
     for router in routers:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(known_query_only)])
     app.openapi = lambda: _openapi(app, roles)  # type: ignore[method-assign]
     web.install(app)
     return app

@@ -125,7 +125,9 @@ def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
         404: "No such record of yours (someone else's records are never revealed)",
         409: "A concurrent change won; nothing written",
         413: "Request body too large",
-        422: "Input refused, nothing written; one problem per line",
+        422: "Input refused, nothing written; one problem per line. Also for input the JSON schema cannot judge: "
+             "a postcode or place name that does not exist, an unknown FML item, dates out of order, a limit "
+             "lifted without naming it, the limits of this implementation",
         503: "Database busy; nothing written",
     }
     return {code: {"model": ErrorResponse, "description": text[code]} for code in codes}

@@ -6,6 +6,10 @@
   encoder can write a lone surrogate as UTF-8; catching them here keeps that
   from ever becoming a server error.
 - NUL in the path or the query string: 422.
+
+And, as a dependency of every API route, :func:`known_query_only`: a query
+parameter the operation does not take is refused (a typo such as ``?tpo=5``
+would otherwise be ignored without a word).
 """
 
 from __future__ import annotations
@@ -14,9 +18,11 @@ import json
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
+from fastapi import Request
+from fastapi.routing import APIRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from service.errors import REFUSED, problem_response
+from service.errors import REFUSED, Refused, problem_response
 
 
 def _bad_char(text: str) -> str | None:
@@ -116,3 +122,30 @@ class InputGuard:
     async def _too_large(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = problem_response(413, f"request body larger than {self.max_body_bytes} bytes; nothing written")
         await response(scope, receive, send)
+
+
+_QUERY_NAMES: dict[int, frozenset[str]] = {}
+
+
+def _query_names(route: APIRoute) -> frozenset[str]:
+    names = _QUERY_NAMES.get(id(route))
+    if names is None:
+        found: set[str] = set()
+        stack = [route.dependant]
+        while stack:
+            dep = stack.pop()
+            found.update(p.alias for p in dep.query_params)
+            stack.extend(dep.dependencies)
+        names = _QUERY_NAMES[id(route)] = frozenset(found)
+    return names
+
+
+def known_query_only(request: Request) -> None:
+    route = request.scope.get("route")
+    if not isinstance(route, APIRoute):
+        return
+    unknown = sorted(set(request.query_params) - _query_names(route))
+    if unknown:
+        shown = [name.encode("utf-8", "backslashreplace").decode("utf-8")[:40] for name in unknown[:5]]
+        known = ", ".join(sorted(_query_names(route))) or "none"
+        raise Refused(*(f"query.{name}: unknown parameter (this operation takes: {known})" for name in shown))

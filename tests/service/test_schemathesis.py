@@ -19,17 +19,22 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
-from schemathesis.checks import (
-    content_type_conformance,
-    not_a_server_error,
-    response_schema_conformance,
-    status_code_conformance,
-)
+from schemathesis.config import SchemathesisConfig
+from schemathesis.checks import CHECKS as REGISTRY
+from schemathesis.checks import load_all_checks
 
 from tests.service.conftest import candidate_json, placement_json
 
 EXAMPLES = int(os.environ.get("SPOORMATCH_FUZZ_EXAMPLES", "12"))
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
+load_all_checks()
+# Every check schemathesis has.
+CHECKS = list(REGISTRY.get_all())
+# Schema-valid input may still be refused with 422 for rules a JSON schema cannot
+# state: a postcode or place name that does not exist, an unknown FML item, dates
+# out of order, the limits of this implementation. Every operation's documented
+# 422 says so (service/errors.py), so a 422 to such input is explained there.
+CONFIG = SchemathesisConfig.from_dict({"checks": {"positive_data_acceptance": {
+    "expected-statuses": ["2xx", "3xx", "401", "403", "404", "409", "422", "429"]}}})
 
 
 def _fuzz_operation(operation, mode: GenerationMode, headers: dict[str, str]) -> None:
@@ -48,14 +53,20 @@ def test_no_input_gives_a_server_error(world):
     for cid in ("1", "0", "a"):
         c.post("/v1/candidates", json=candidate_json(id=cid, capacity={"V.3": 1}), headers=world.h("coach"))
         c.post("/v1/placements", json=placement_json(id=cid, demands={"V.3": 1}), headers=world.h("employer"))
-    schema = schemathesis.openapi.from_asgi("/openapi.json", world.app)
+    schema = schemathesis.openapi.from_asgi("/openapi.json", world.app, config=CONFIG)
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 30
+    failures = []
     for operation in operations:
         roles = [r for r in operation.definition.raw.get("x-roles", []) if r != "public"]
         headers = {"Authorization": f"Bearer {world.tokens[roles[0]]}"} if roles else {}
-        _fuzz_operation(operation, GenerationMode.POSITIVE, headers)
-        try:
-            _fuzz_operation(operation, GenerationMode.NEGATIVE, headers)
-        except Unsatisfiable:
-            pass  # nothing in this operation can be made invalid (no parameters, no body)
+        for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
+            try:
+                _fuzz_operation(operation, mode, headers)
+            except Unsatisfiable:
+                pass  # nothing in this operation can be made invalid (no parameters, no body)
+            except BaseException as exc:  # every operation is tried; the failures are listed together
+                if isinstance(exc, KeyboardInterrupt):
+                    raise
+                failures.append(f"{operation.label} ({mode.name}): {exc!s:.1500}")
+    assert not failures, "\n\n".join(failures)
