@@ -17,6 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from matching.reference.fml import load_catalogue
 from service import store
 from service.introductions_exceeding import HEADLINE as EXCEEDING_HEADLINE
 from service.introductions_exceeding import exceeding_introductions
@@ -94,7 +95,10 @@ def start(request: Request):
 
 
 def _flags(items) -> list[dict[str, str]]:
-    return [{"label": label(it.item), "reason": it.reason} for it in items]
+    # The engine's reason already starts with the item's name; the FML number goes beside it.
+    fml = load_catalogue()
+    return [{"label": label(it.item), "reason": it.reason, "code": it.item if it.item in fml else ""}
+            for it in items]
 
 
 @router.get("/coach/kandidaten/{candidate_id}")

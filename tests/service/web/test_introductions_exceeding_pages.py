@@ -39,7 +39,7 @@ def test_the_start_page_shows_it_first(web):
     assert HEADLINE in text
     section = text.split('id="te-zwaar"', 1)[1].split("</section>", 1)[0]
     assert 'data-placement="p-1"' in section and 'data-placement="p-2"' not in section
-    assert "Receptiemedewerker" in section and "Tillen (IV.13)" in section and LIFTING in section
+    assert "Receptiemedewerker" in section and "(IV.13)" in section and LIFTING in section
     assert '/coach/kandidaten/c-1#voorstellen' in section
     # Before the timeline: it is what needs the coach first.
     assert text.index('id="te-zwaar"') < text.index('id="tijdlijn"')
@@ -54,7 +54,7 @@ def test_the_candidate_page_flags_the_introduction_row_with_the_items(web):
     assert "1 voorstel: " + HEADLINE.lower() in section
     rows = section.split("<tr>")[2:]  # past the header row
     [flagged] = [r for r in rows if "exceeding-intro" in r]
-    assert "p-1" in flagged and "Tillen (IV.13)" in flagged and LIFTING in flagged
+    assert "p-1" in flagged and "(IV.13)" in flagged and LIFTING in flagged
     assert not any("exceeding-intro" in r for r in rows if "p-2" in r and "p-1" not in r)
 
 
