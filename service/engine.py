@@ -95,14 +95,24 @@ class Engine:
 
     def check(self, candidate: Candidate, placement: Placement) -> PairCheck:
         """The constraint verdicts of one pair, for an introduction."""
+        return self.check_many(candidate, [placement])[0]
+
+    def check_many(self, candidate: Candidate, placements: Sequence[Placement]) -> list[PairCheck]:
+        """The constraint verdicts of one candidate against each place, in one evaluation
+        (a coach's introductions are checked again on every read)."""
+        if not placements:
+            return []
         columns = self.matcher.columns
-        table = PlacementTable.from_placements([placement], columns)
+        table = PlacementTable.from_placements(list(placements), columns)
         profile = Profile.from_candidate(candidate, columns, self.settings)
         ev = evaluate(table, profile, self.settings)
-        signals = explain_row(ev, 0, candidate, placement, profile.max_travel_km, only=(SIGNAL,))
-        exceeded = explain_row(ev, 0, candidate, placement, profile.max_travel_km, only=(EXCEED,))
-        return PairCheck(feasible=bool(ev.feasible[0]), signals=signals, exceeded=exceeded,
-                         conditions=conditions_of(ev, 0, candidate, placement))
+        out = []
+        for row, placement in enumerate(placements):
+            signals = explain_row(ev, row, candidate, placement, profile.max_travel_km, only=(SIGNAL,))
+            exceeded = explain_row(ev, row, candidate, placement, profile.max_travel_km, only=(EXCEED,))
+            out.append(PairCheck(feasible=bool(ev.feasible[row]), signals=signals, exceeded=exceeded,
+                                 conditions=conditions_of(ev, row, candidate, placement)))
+        return out
 
     def best_experience(self, candidate: Candidate, placement: Placement) -> tuple[int, float] | None:
         """Index and fit of the experience closest to the place, as the ranker sees it."""

@@ -23,6 +23,7 @@ from matching.contract.models import (
     EducationLevel,
     Id,
     IsoDate,
+    ItemVerdict,
     Placement,
     ResolvedLocation,
     Suggestion,
@@ -497,10 +498,38 @@ class DigestRun(Closed):
                     "spoor-1 places again on their own, so the own employer's new work stands out")
 
 
+class ExceedingIntroduction(Closed):
+    """An active introduction whose place now asks more than the candidate's belastbaarheid.
+
+    Coach-only (it names the limits). Computed on every read against the place as it
+    is now, so it is always current: a place changed back within the limits, closed or
+    filled, an introduction withdrawn or rejected by the employer, is not listed.
+    """
+
+    candidate_id: str
+    introduction_id: str
+    placement_id: str
+    placement_title: str
+    kind: str
+    organisation_id: str
+    pseudonym: str = Field(description="the name the employer knows the candidate by")
+    introduced_at: datetime
+    items: list[ItemVerdict] = Field(
+        description="the items the place now exceeds, each with the engine's Dutch reason (as in the suggestions)")
+    text: str = Field(description='Dutch, one line: "Voorgesteld, maar de plaats vraagt nu meer dan de '
+                                  'belastbaarheid toelaat: ..."')
+
+
 class CoachDigest(Closed):
     coach: str
     since: datetime | None
     runs: list[DigestRun]
+    introductions_exceeding: list[ExceedingIntroduction] = Field(
+        default_factory=list,
+        description="the coach's active introductions whose place the employer has since changed so that it "
+                    "exceeds the candidate's belastbaarheid, with the items; computed at the moment of the "
+                    "request, whatever `since` says (in the CSV: one line each, change "
+                    "'voorgesteld, vraagt nu te veel', no run)")
 
 
 class RematchRunOut(Closed):

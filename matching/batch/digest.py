@@ -43,7 +43,8 @@ NEW_SPOOR1_REASONS = {
     "now_fits": "nu in de lijst: plek bij de eigen werkgever (spoor 1)",
 }
 CHANGE_LABELS = {"new": "nieuw", "new_spoor1": "nieuw bij eigen werkgever", "dropped": "vervallen",
-                 "signals": "signalen gewijzigd", "home": "woonplaats niet te bepalen"}
+                 "signals": "signalen gewijzigd", "home": "woonplaats niet te bepalen",
+                 "exceeds": "voorgesteld, vraagt nu te veel"}
 
 
 @dataclass(frozen=True)
@@ -256,6 +257,15 @@ def csv_rows(digest: Mapping[str, Any]) -> list[dict[str, Any]]:
                          "rank": e["rank"], "reason": "signals", "text": e["text"], "contention": "",
                          "spoor": e.get("spoor", "")})
     return rows
+
+
+def exceeding_csv_rows(introductions: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+    """One row per introduced candidate whose place now exceeds the limits (the caller
+    computes them at the moment of asking, so the rows belong to no run)."""
+    return [{"run_id": "", "run_at": "", "candidate_id": e["candidate_id"], "change": CHANGE_LABELS["exceeds"],
+             "placement_id": e["placement_id"], "title": e["placement_title"], "kind": e.get("kind", ""),
+             "rank": "", "reason": "introduction_exceeds", "text": e["text"], "contention": "", "spoor": ""}
+            for e in introductions]
 
 
 def to_csv(rows: Sequence[Mapping[str, Any]]) -> str:

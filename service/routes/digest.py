@@ -3,7 +3,10 @@
 - ``GET /v1/coach/digest?since=``: per committed run since then, what changed for
   the coach's candidates (new places, dropped places and why, changed signals),
   as JSON or CSV. New places of a candidate's own employer (spoor 1) are named
-  apart (``new_spoor1``), and those candidates come first.
+  apart (``new_spoor1``), and those candidates come first. Whatever ``since``
+  says, it also lists the coach's introductions whose place the employer has
+  since changed beyond the candidate's limits (``introductions_exceeding``),
+  computed at the moment of asking.
 - ``GET /v1/candidates/{id}/nightly``: the candidate's list from the newest
   committed run, each place with how contested it is ("nog 6 andere kandidaten").
 - ``GET /v1/admin/rematch/runs``: the runs, their counts and allocation figures
@@ -18,12 +21,13 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
-from matching.batch.digest import coach_digest, csv_rows, to_csv
+from matching.batch.digest import coach_digest, csv_rows, exceeding_csv_rows, to_csv
 from service import store
 from service.auth import Principal, role
 from service.contention import contention
 from service.context import Ctx
 from service.errors import Refused, documented
+from service.introductions_exceeding import exceeding_introductions
 from service.schemas import (
     MAX_DATE,
     MIN_DATE,
@@ -68,7 +72,9 @@ def parse_since(text: str | None) -> datetime | None:
                      "content": {"text/csv": {"schema": {"type": "string"}}}}},
     summary="What changed for your candidates in the nightly runs",
     description="Without `since`: the newest committed run only. With `since` (a date, or a date and time): every "
-                f"run committed since then, newest first (at most {MAX_RUNS}).",
+                f"run committed since then, newest first (at most {MAX_RUNS}). Always, as of now: "
+                "`introductions_exceeding`, your active introductions whose place the employer has since changed so "
+                "that it asks more than the candidate's belastbaarheid, with the items.",
 )
 def digest(
     ctx: Ctx, coach: Coach,
@@ -78,16 +84,20 @@ def digest(
     moment = parse_since(since)
     with ctx.db.read() as session:
         found = store.coach_digest_items(session, coach, moment, MAX_RUNS)
+        exceeding = exceeding_introductions(session, ctx.engine, coach)
     out = [coach_digest(run.id, run.committed_at.isoformat(), {"id": coach.user_id, "name": coach.name}, items)
            for run, items in found]
     if format == "csv":
-        text = "\ufeff" + to_csv([row for d in out for row in csv_rows(d)])
+        rows = [row for d in out for row in csv_rows(d)]
+        rows += exceeding_csv_rows([e.model_dump(mode="json") for e in exceeding])
+        text = "\ufeff" + to_csv(rows)
         return Response(text, media_type="text/csv; charset=utf-8",
                         headers={"Content-Disposition": 'attachment; filename="digest.csv"'})
     return CoachDigest(
         coach=coach.name, since=moment,
         runs=[DigestRun(run_id=d["run_id"], run_at=datetime.fromisoformat(d["run_at"]), totals=d["totals"],
-                        candidates=d["candidates"]) for d in out])
+                        candidates=d["candidates"]) for d in out],
+        introductions_exceeding=exceeding)
 
 
 @router.get("/candidates/{candidate_id}/nightly", response_model=NightlyList,

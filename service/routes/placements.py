@@ -2,6 +2,9 @@
 
 A write reaches the matcher before the response: a posted place is searchable
 once the POST returns, a closed one is never suggested once the close returns.
+A change that makes a standing introduction exceed the candidate's limits is
+written to that candidate's dossier (coach-only; the employer's answer is the
+same either way).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from pydantic import ValidationError
 from matching.contract.limits import InputLimits, placement_problems
 from matching.contract.models import Placement, PlacementKind, PlacementStatus, describe_errors
 from service import examples, store
+from service.introductions_exceeding import record_place_change
 from service.auth import Principal, role
 from service.context import AppContext, Ctx
 from service.db import WriteSession
@@ -106,7 +110,9 @@ def _replace(ctx: AppContext, employer: Principal, placement_id: str, data: Any 
             raise Refused(f"id: must stay {placement_id!r} (ids cannot be changed)")
         _own(employer, body)
         _within_limits(ctx, body)
+        before = row.body
         store.write_placement(row, body)
+        record_place_change(tx, ctx.engine, employer, before, body)
         _matcher_follows(ctx, tx, body)
     return body
 

@@ -1,5 +1,7 @@
 """The coach's pages: her candidates and their spoor-2 timelines, what changed last
-night, a candidate with ranked suggestions, the dossier export and erasure.
+night, a candidate with ranked suggestions, the dossier export and erasure. An
+introduction whose place the employer has since changed beyond the candidate's
+limits comes first on the start page and is flagged on the candidate's page.
 
 Every page calls the API's route functions (``service.routes.*``) as plain Python
 functions, so a page shows and does exactly what the API would, refusals
@@ -15,7 +17,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from matching.reference.fml import load_catalogue
 from service import store
+from service.introductions_exceeding import HEADLINE as EXCEEDING_HEADLINE
+from service.introductions_exceeding import exceeding_introductions
 from service.routes import candidates as candidate_routes
 from service.routes import digest as digest_routes
 from service.routes import dossier as dossier_routes
@@ -81,8 +86,19 @@ def start(request: Request):
     if run is not None:
         for c in run.candidates:
             changes.append({**c, "url": candidate_url(c["candidate_id"])})
+    # The digest's own list (computed as the API computes it), first on the page.
+    exceeding = [{"e": e, "url": candidate_url(e.candidate_id), "flags": _flags(e.items)}
+                 for e in found.introductions_exceeding]
     return render(request, "coach/start.html", {"rows": rows, "run": run, "changes": changes,
-                                                "kind_labels": KIND_LABELS})
+                                                "kind_labels": KIND_LABELS, "exceeding": exceeding,
+                                                "exceeding_headline": EXCEEDING_HEADLINE})
+
+
+def _flags(items) -> list[dict[str, str]]:
+    # The engine's reason already starts with the item's name; the FML number goes beside it.
+    fml = load_catalogue()
+    return [{"label": label(it.item), "reason": it.reason, "code": it.item if it.item in fml else ""}
+            for it in items]
 
 
 @router.get("/coach/kandidaten/{candidate_id}")
@@ -94,9 +110,11 @@ def candidate_page(request: Request, candidate_id: str):
     feedback = feedback_routes.list_feedback(ctx, user.principal, candidate_id).items
     set_aside = [{"f": f, "place": place_info(ctx, f.placement_id), "label": feedback_label(f.code, f.why)}
                  for f in feedback if f.code in HIDING_CODES and f.undone_at is None]
+    exceeding = _exceeding_of(ctx, user, candidate_id)
     intros = [{"f": f, "i": f.introduction, "place": place_info(ctx, f.placement_id),
                "decision": DECISION_LABELS.get(f.introduction.decision or "", "Nog geen reactie"),
-               "conditions": condition_views(f.introduction.conditions)}
+               "conditions": condition_views(f.introduction.conditions),
+               "exceeds": _flags(exceeding[f.introduction.id].items) if f.introduction.id in exceeding else []}
               for f in feedback if f.introduction is not None]
     intros.reverse()  # newest first
     filters = suggestion_filters(request)
@@ -105,10 +123,19 @@ def candidate_page(request: Request, candidate_id: str):
         "c": body, "base": candidate_url(candidate_id), "timeline": timeline,
         "status": STATUS_LABELS[timeline.status], "badge": STATUS_BADGES[timeline.status],
         "limits": capacity_form.summary(body.capacity), "set_aside": set_aside, "intros": intros,
+        "exceeding_count": len(exceeding), "exceeding_headline": EXCEEDING_HEADLINE,
         "kind_labels": KIND_LABELS, "employer_name": _organisation_name(ctx, body.employer_id),
         "filters": filters, "filter_action": candidate_url(candidate_id) + "#suggesties",
         "spoor_filters": SPOOR_FILTERS, "verdict_filters": VERDICT_FILTERS,
         "suggestions_url": candidate_url(candidate_id, "/suggesties") + (f"?{query}" if query else "")})
+
+
+def _exceeding_of(ctx, user: sessions.WebUser, candidate_id: str) -> dict:
+    """The candidate's standing introductions whose place now exceeds the limits, by introduction id."""
+    with ctx.db.read() as session:
+        row = store.candidate_row(session, user.principal, candidate_id)
+        found = exceeding_introductions(session, ctx.engine, user.principal, row.pk)
+    return {e.introduction_id: e for e in found}
 
 
 def _organisation_name(ctx, organisation_id: str | None) -> str:
