@@ -125,6 +125,17 @@ _PHRASES = [
     (re.compile(r"^the candidate is already introduced to this place"),
      "de kandidaat is al voorgesteld voor deze plek"),
     (re.compile(r"^exceeds the belastbaarheid: (.*)$", re.S), r"past niet binnen de belastbaarheid: \1"),
+    # IsoDate (matching/contract/models.py): a date is YYYY-MM-DD and must exist.
+    (re.compile(r"^expected a date as YYYY-MM-DD|^'[^']*' is not a date"), "vul een datum in (JJJJ-MM-DD)"),
+    (re.compile(r"^must be a finite number"), "vul een getal in"),
+    # The limits of this implementation (matching/contract/limits.py).
+    (re.compile(r"^(\d+) entries; this installation takes at most (\d+) .*$", re.S),
+     r"te veel: \1, hier kunnen er hoogstens \2"),
+    (re.compile(r"^([\d,]+) characters; this installation takes at most ([\d,]+) .*$", re.S),
+     r"te lang: \1 tekens, hier hoogstens \2"),
+    # The belastbaarheid changes only by being stated (service/capacity_changes.py).
+    (re.compile(r"^the limit \((.*)\) would disappear without being named.*$", re.S),
+     r"deze beperking (\1) zou vervallen zonder dat ze is genoemd; zet het item op de norm om haar op te heffen"),
     (re.compile(r"^no place with this id"), "deze plek bestaat niet (meer)"),
     (re.compile(r"^required with not_relevant"), "kies een reden"),
     (re.compile(r"^this feedback is already undone"), "dit is al ongedaan gemaakt"),
