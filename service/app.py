@@ -15,6 +15,7 @@ from matching.contract.models import STORED, Placement
 from matching.settings import Settings, get_settings
 from matching.text import Encoder
 from service import errors, web
+from service.access_log import AccessLog
 from service.auth import BearerGate, RoleCheck
 from service.context import AppContext
 from service.db import Database
@@ -164,4 +165,6 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         app.include_router(router, dependencies=[Depends(known_query_only)])
     app.openapi = lambda: _openapi(app, roles)  # type: ignore[method-assign]
     web.install(app)
+    # Outermost, so refusals by the guards and the rate limit are logged too.
+    app.add_middleware(AccessLog, router=app.router)
     return app

@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -94,10 +95,26 @@ def current_principal(
     return principal
 
 
+# Query parameters whose name says they carry a token (compared in lower case).
+TOKEN_PARAMS = frozenset({"token", "access_token", "api_key", "apikey", "key", "bearer"})
+TOKEN_IN_QUERY = ("tokens are not accepted in the address: send yours in the Authorization: Bearer header "
+                  "(an address ends up in logs and browser history)")
+
+
+def has_token_param(query_string: bytes) -> bool:
+    text = query_string.decode("latin-1")
+    return any(name.strip().lower() in TOKEN_PARAMS for name, _ in parse_qsl(text, keep_blank_values=True))
+
+
 class BearerGate:
     """Checks the token of every API call that needs one before anything else
     happens: before the body is read or parsed, so a caller without a valid token
-    learns nothing from the refusals of its input (401 comes before 413 or 422)."""
+    learns nothing from the refusals of its input (401 comes before 413 or 422).
+
+    A token-looking query parameter (``?token=``, ``?access_token=``, ...) is
+    refused with 401 on every API path, public ones too, whatever its value:
+    addresses end up in logs, browser history and proxies, and accepting a token
+    there would teach clients to leak it."""
 
     def __init__(self, app: ASGIApp, public_paths: frozenset[str], prefix: str = "/v1/"):
         self.app = app
@@ -106,7 +123,15 @@ class BearerGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(self.prefix) or path in self.public_paths:
+        if scope["type"] != "http" or not path.startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        if has_token_param(scope.get("query_string", b"")):
+            from service.errors import problem_response
+
+            await problem_response(401, TOKEN_IN_QUERY, headers={"WWW-Authenticate": "Bearer"})(scope, receive, send)
+            return
+        if path in self.public_paths:
             await self.app(scope, receive, send)
             return
         principal = None

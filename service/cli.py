@@ -188,7 +188,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     print(f"open http://{host}:{port}/ in a browser and log in (demo logins: {settings.state_dir / 'demo-tokens.env'})",
           file=sys.stderr)
     # One process: the matcher lives in memory and follows this process's writes.
-    uvicorn.run(app, host=host, port=port, log_level=args.log_level, workers=1)
+    # uvicorn's access log writes raw paths and query strings (ids, tokens); the
+    # app logs its own lines as service.access (service/access_log.py).
+    uvicorn.run(app, host=host, port=port, log_level=args.log_level, workers=1, access_log=False)
     return 0
 
 
