@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from service.ratelimit import too_many
 from service.tables import Token, User, utcnow
 
 Role = Literal["admin", "coach", "employer"]
@@ -88,11 +89,26 @@ def current_principal(
         return checked
     if credentials is None or credentials.scheme.lower() != "bearer" or not _plausible(credentials.credentials):
         raise unauthorized()
-    with request.app.state.ctx.db.read() as session:
+    ctx = request.app.state.ctx
+    with ctx.db.read() as session:
         principal = lookup(session, credentials.credentials)
     if principal is None:
         raise unauthorized()
+    # The gate lets a path through when one of its methods is public: such a call is
+    # counted here instead, still before the route's own work.
+    wait = spent(ctx, credentials.credentials)
+    if wait:
+        raise too_many(wait)
     return principal
+
+
+def spent(ctx, token: str) -> int:
+    """Counts one request of a valid token against SPOORMATCH_RATE_LIMIT: 0 to go on,
+    else the seconds to wait. Only valid tokens count, so random ones cannot fill the
+    limiter's memory; the key is the token's hash, never the address."""
+    if ctx.rate_limiter is None:
+        return 0
+    return ctx.rate_limiter.wait(f"token:{hash_token(token)}")
 
 
 # Query parameters whose name says they carry a token (compared in lower case).
@@ -145,6 +161,13 @@ class BearerGate:
 
             exc = unauthorized()
             await problem_response(401, exc.detail, headers=exc.headers)(scope, receive, send)
+            return
+        wait = spent(scope["app"].state.ctx, token)
+        if wait:
+            from service.errors import problem_response
+
+            exc = too_many(wait)
+            await problem_response(429, exc.detail, headers=exc.headers)(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)

@@ -168,6 +168,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"spoormatch: {exc}", file=sys.stderr)
             return 2
+    from service.ratelimit import parse_setting
+
+    try:
+        parse_setting(settings.rate_limit)  # before the database is touched, not after a demo seed
+    except ValueError as exc:
+        print(f"spoormatch: {exc}", file=sys.stderr)
+        return 2
     host = args.host or settings.host
     port = args.port or settings.port
     db = Database(settings.database_url)
