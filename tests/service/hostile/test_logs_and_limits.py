@@ -219,10 +219,10 @@ def test_access_log_has_route_templates_not_ids_nor_query_strings(world, caplog)
     c, h = world.client, world.h("coach")
     assert c.post("/v1/placements", json=placement_json(id="p-vast-1"), headers=world.h("employer")).status_code == 201
     assert c.post("/v1/candidates", json=candidate_json(id="c-geheim-42"), headers=h).status_code == 201
-    assert c.get("/v1/candidates/c-geheim-42/suggestions?top=3&kind=paid", headers=h).status_code in (200, 422)
+    assert c.get("/v1/candidates/c-geheim-42/suggestions?top=3", headers=h).status_code == 200
     assert c.get("/v1/candidates/c-geheim-42", headers=h).status_code == 200
     assert c.delete("/v1/candidates/c-geheim-42?confirm=true", headers=h).status_code == 200
-    assert c.get("/v1/nergens/c-geheim-42").status_code == 404
+    assert c.get("/v1/nergens/c-geheim-42", headers=h).status_code == 404
     assert c.get("/coach/kandidaten/c-geheim-42", follow_redirects=False).status_code == 303
 
     lines = access_lines(caplog)
@@ -231,7 +231,7 @@ def test_access_log_has_route_templates_not_ids_nor_query_strings(world, caplog)
     assert any(line.startswith("DELETE /v1/candidates/{candidate_id} 200 ") for line in lines)
     assert any(line.startswith("GET /coach/kandidaten/{candidate_id} 303 ") for line in lines)
     # A path no route knows: a short hash, so probes can be told apart without the path.
-    assert any(line.startswith("GET unmatched:") and " 404 " in line for line in lines)
+    assert any(line.startswith("GET unmatched:") and " 404 " in line for line in lines), lines
     for line in lines:
         assert "c-geheim-42" not in line and "p-vast-1" not in line
         assert "?" not in line and "confirm" not in line and "top=" not in line
