@@ -84,6 +84,10 @@ class Settings:
     max_skills: int = 50
     max_wish_chars: int = 2_000
     max_description_chars: int = 8_000
+    # Requests per bearer token (API) and per logged-in user (web pages), over a moving
+    # window: "300/minute" is far beyond a coach clicking around; "off" for none.
+    # Checked when the service starts (service/ratelimit.py).
+    rate_limit: str = "300/minute"
     # How many generated places `spoormatch serve` loads into an empty database.
     demo_placements: int = 2000
     # The nightly rematch (`spoormatch rematch`, service/rematch/).

@@ -15,11 +15,13 @@ from matching.contract.models import STORED, Placement
 from matching.settings import Settings, get_settings
 from matching.text import Encoder
 from service import errors, web
+from service.access_log import AccessLog
 from service.auth import BearerGate, RoleCheck
 from service.context import AppContext
 from service.db import Database
 from service.engine import Engine
 from service.guards import InputGuard, known_query_only
+from service.ratelimit import RateLimiter
 from service.routes import (
     admin,
     candidates,
@@ -47,16 +49,22 @@ Each operation lists the roles that may call it under `x-roles`.
   pseudonymous profiles (never capacity, limits, sick dates or anything medical).
 - *admin*: organisations, users and tokens; no candidate data.
 
-**Refusals.** Missing or wrong token: 401. Wrong role: 403. Someone else's record: 404.
+**Refusals.** Missing or wrong token: 401 (also for a token in the query string: it belongs
+in the header). Wrong role: 403. Someone else's record: 404.
 Bad input: 422 with one line per problem, `field.path: reason`; nothing is written.
+More requests per token than `SPOORMATCH_RATE_LIMIT` allows (300 a minute by default):
+429 with `Retry-After`, before anything is done.
 """
 
 
 _GENERIC_ERRORS = {
     409: "A concurrent change won; nothing written, try again",
     413: "Request body too large",
+    429: "Too many requests with this token (SPOORMATCH_RATE_LIMIT); nothing done, try again after Retry-After seconds",
     503: "Database busy or unavailable; nothing written, try again",
 }
+_RETRY_AFTER = {"Retry-After": {"description": "Whole seconds until the token may send its next request",
+                                "schema": {"type": "integer", "minimum": 1}}}
 
 
 def _roles_of(route: APIRoute) -> list[str]:
@@ -91,12 +99,14 @@ def _openapi(app: FastAPI, roles: dict[tuple[str, str], list[str]]) -> dict[str,
                 op["x-roles"] = roles.get((path, method), [])
                 # Statuses any operation of its kind can answer, documented once here.
                 extra = [503] + ([409] if method in ("post", "put", "patch", "delete") else []) + (
-                    [413] if "requestBody" in op else [])
+                    [413] if "requestBody" in op else []) + ([429] if op["x-roles"] not in ([], ["public"]) else [])
                 for code, text in ((c, _GENERIC_ERRORS[c]) for c in extra):
                     op["responses"].setdefault(str(code), {
                         "description": text,
                         "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorResponse"}}},
                     })
+                if "429" in op["responses"]:
+                    op["responses"]["429"].setdefault("headers", _RETRY_AFTER)
         app.openapi_schema = schema
     return app.openapi_schema
 
@@ -115,6 +125,8 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
     Migrates the database to the newest schema and loads the open places.
     """
     settings = settings or get_settings()
+    # A bad value stops the start with a message naming the setting, before any work.
+    rate_limiter = RateLimiter.from_setting(settings.rate_limit)
     db = Database(settings.database_url)
     if migrate:
         db.migrate()
@@ -152,7 +164,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
             {"name": "system", "description": "Identity and health"},
         ],
     )
-    app.state.ctx = AppContext(db=db, engine=engine, settings=settings)
+    app.state.ctx = AppContext(db=db, engine=engine, settings=settings, rate_limiter=rate_limiter)
     errors.install(app)
     app.add_middleware(InputGuard, max_body_bytes=settings.max_request_bytes)
     routers = [m.router for m in (candidates, suggestions, feedback, dossier, placements, introductions, digest, admin,
@@ -164,4 +176,6 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         app.include_router(router, dependencies=[Depends(known_query_only)])
     app.openapi = lambda: _openapi(app, roles)  # type: ignore[method-assign]
     web.install(app)
+    # Outermost, so refusals by the guards and the rate limit are logged too.
+    app.add_middleware(AccessLog, router=app.router)
     return app

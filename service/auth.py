@@ -14,6 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Literal
+from urllib.parse import parse_qsl
 
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
@@ -22,6 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from service.ratelimit import too_many
 from service.tables import Token, User, utcnow
 
 Role = Literal["admin", "coach", "employer"]
@@ -87,17 +89,48 @@ def current_principal(
         return checked
     if credentials is None or credentials.scheme.lower() != "bearer" or not _plausible(credentials.credentials):
         raise unauthorized()
-    with request.app.state.ctx.db.read() as session:
+    ctx = request.app.state.ctx
+    with ctx.db.read() as session:
         principal = lookup(session, credentials.credentials)
     if principal is None:
         raise unauthorized()
+    # The gate lets a path through when one of its methods is public: such a call is
+    # counted here instead, still before the route's own work.
+    wait = spent(ctx, credentials.credentials)
+    if wait:
+        raise too_many(wait)
     return principal
+
+
+def spent(ctx, token: str) -> int:
+    """Counts one request of a valid token against SPOORMATCH_RATE_LIMIT: 0 to go on,
+    else the seconds to wait. Only valid tokens count, so random ones cannot fill the
+    limiter's memory; the key is the token's hash, never the address."""
+    if ctx.rate_limiter is None:
+        return 0
+    return ctx.rate_limiter.wait(f"token:{hash_token(token)}")
+
+
+# Query parameters whose name says they carry a token (compared in lower case).
+TOKEN_PARAMS = frozenset({"token", "access_token", "api_key", "apikey", "key", "bearer"})
+TOKEN_IN_QUERY = ("tokens are not accepted in the address: send yours in the Authorization: Bearer header "
+                  "(an address ends up in logs and browser history)")
+
+
+def has_token_param(query_string: bytes) -> bool:
+    text = query_string.decode("latin-1")
+    return any(name.strip().lower() in TOKEN_PARAMS for name, _ in parse_qsl(text, keep_blank_values=True))
 
 
 class BearerGate:
     """Checks the token of every API call that needs one before anything else
     happens: before the body is read or parsed, so a caller without a valid token
-    learns nothing from the refusals of its input (401 comes before 413 or 422)."""
+    learns nothing from the refusals of its input (401 comes before 413 or 422).
+
+    A token-looking query parameter (``?token=``, ``?access_token=``, ...) is
+    refused with 401 on every API path, public ones too, whatever its value:
+    addresses end up in logs, browser history and proxies, and accepting a token
+    there would teach clients to leak it."""
 
     def __init__(self, app: ASGIApp, public_paths: frozenset[str], prefix: str = "/v1/"):
         self.app = app
@@ -106,7 +139,15 @@ class BearerGate:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
-        if scope["type"] != "http" or not path.startswith(self.prefix) or path in self.public_paths:
+        if scope["type"] != "http" or not path.startswith(self.prefix):
+            await self.app(scope, receive, send)
+            return
+        if has_token_param(scope.get("query_string", b"")):
+            from service.errors import problem_response
+
+            await problem_response(401, TOKEN_IN_QUERY, headers={"WWW-Authenticate": "Bearer"})(scope, receive, send)
+            return
+        if path in self.public_paths:
             await self.app(scope, receive, send)
             return
         principal = None
@@ -120,6 +161,13 @@ class BearerGate:
 
             exc = unauthorized()
             await problem_response(401, exc.detail, headers=exc.headers)(scope, receive, send)
+            return
+        wait = spent(scope["app"].state.ctx, token)
+        if wait:
+            from service.errors import problem_response
+
+            exc = too_many(wait)
+            await problem_response(429, exc.detail, headers=exc.headers)(scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from pathlib import Path
 from typing import Sequence
 
 from matching.cli import build_parser as build_library_parser
 from matching.cli import main as library_main
+from matching.private import private_dir
 from matching.settings import get_settings
 
 
@@ -82,30 +85,69 @@ def _cmd_create_user(args: argparse.Namespace) -> int:
         for line in describe_errors(exc):
             print(f"  {line}", file=sys.stderr)
         return 2
+    with db.read() as session:
+        username = args.username.lower() if args.username else username_for(session, args.name)
+        # Checked again in the transaction; here so a bad name never becomes a file name.
+        problem = username_problem(session, username)
+    if problem:
+        print(f"spoormatch: user refused, nothing written:\n  username: {problem}", file=sys.stderr)
+        return 2
+    path = Path(args.token_file) if args.token_file else settings.state_dir / f"credentials-{username}.env"
+    # The file is taken before the user exists, so a token is never issued that has
+    # nowhere to go; it is never overwritten (it may hold someone else's token).
+    try:
+        credentials = _reserve_private_file(path)
+    except FileExistsError:
+        print(f"spoormatch: user refused, nothing written:\n  --token-file: {path} exists; move it away or "
+              "name another file", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"spoormatch: user refused, nothing written:\n  --token-file: cannot create {path} ({exc.strerror})",
+              file=sys.stderr)
+        return 2
     try:
         with db.write() as tx:
             if org is not None and tx.get(Organisation, org.id) is None:
                 tx.add(Organisation(id=org.id, name=org.name, created_at=utcnow()))
                 tx.flush()
-            username = args.username.lower() if args.username else username_for(tx.session, args.name)
             problem = username_problem(tx.session, username)
             if problem:
                 raise Refused(f"username: {problem}")
             user, _token, plain = create_user_row(tx.session, body, settings.token_ttl_days)
             set_login(tx.session, user, username, password)
             user_id = user.id
-    except Refused as exc:
+    except BaseException as exc:
+        credentials.close()
+        path.unlink(missing_ok=True)
+        if not isinstance(exc, Refused):
+            raise
         print("spoormatch: user refused, nothing written:", file=sys.stderr)
         for line in exc.problems:
             print(f"  {line}", file=sys.stderr)
         return 2
+    # Secrets go to the 0600 file only: a terminal's scrollback, a CI log or a
+    # captured stderr is no place for them. The password is stored as an argon2
+    # hash and the token as its SHA-256, so this file is the only copy.
+    prefix = args.role.upper()
+    with credentials:
+        credentials.write(f"# spoormatch create-user: {args.role} {args.name!r} (user {user_id}). "
+                          "Pass these on safely, then delete this file.\n")
+        credentials.write(f"{prefix}_USERNAME={username}\n")
+        if generated:
+            credentials.write(f"{prefix}_PASSWORD={password}\n")
+        credentials.write(f"{prefix}_TOKEN={plain}\n")
     print(f"created {args.role} {args.name!r} (user {user_id}); web login: username {username!r}", file=sys.stderr)
-    if generated:
-        # Shown once, on the terminal only: it is stored as an argon2 hash.
-        print(f"password (shown once, pass it on safely): {password}", file=sys.stderr)
-    print("API token below, shown once, keep it safe:", file=sys.stderr)
-    print(plain)
+    secrets = "API token and password" if generated else "API token"
+    print(f"{secrets} written to {path} (mode 600, shown nowhere else): pass them on safely, then delete the file",
+          file=sys.stderr)
     return 0
+
+
+def _reserve_private_file(path: Path):
+    """``path`` created new (never overwritten) with mode 0600, open for writing text."""
+    private_dir(path.parent)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    return os.fdopen(fd, "w", encoding="utf-8")
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -126,6 +168,13 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         except ValueError as exc:
             print(f"spoormatch: {exc}", file=sys.stderr)
             return 2
+    from service.ratelimit import parse_setting
+
+    try:
+        parse_setting(settings.rate_limit)  # before the database is touched, not after a demo seed
+    except ValueError as exc:
+        print(f"spoormatch: {exc}", file=sys.stderr)
+        return 2
     host = args.host or settings.host
     port = args.port or settings.port
     db = Database(settings.database_url)
@@ -140,12 +189,15 @@ def _cmd_serve(args: argparse.Namespace) -> int:
     if tokens is not None:
         demo.finish(app.state.ctx, tokens)
         path = demo.write_tokens(settings.state_dir, tokens)
-        print(f"demo tokens and logins written to {path} (source it for the README's curl lines):", file=sys.stderr)
-        print(tokens.env_lines(), file=sys.stderr, end="")
+        # Only where they are: printed tokens end up in logs and scrollback.
+        print(f"demo tokens and logins written to {path} (mode 600; source it for the README's curl lines)",
+              file=sys.stderr)
     print(f"open http://{host}:{port}/ in a browser and log in (demo logins: {settings.state_dir / 'demo-tokens.env'})",
           file=sys.stderr)
     # One process: the matcher lives in memory and follows this process's writes.
-    uvicorn.run(app, host=host, port=port, log_level=args.log_level, workers=1)
+    # uvicorn's access log writes raw paths and query strings (ids, tokens); the
+    # app logs its own lines as service.access (service/access_log.py).
+    uvicorn.run(app, host=host, port=port, log_level=args.log_level, workers=1, access_log=False)
     return 0
 
 
@@ -234,14 +286,19 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--log-level", default="info", choices=["debug", "info", "warning", "error"])
     s.set_defaults(func=_cmd_serve)
 
-    u = sub.add_parser("create-user", help="create a user with a web password and an API token (bootstraps the first admin)")
+    u = sub.add_parser("create-user", help="create a user with a web password and an API token (bootstraps the "
+                                           "first admin); the secrets go to a file only its owner can read")
     u.add_argument("--name", required=True)
     u.add_argument("--role", required=True, choices=["admin", "coach", "employer"])
     u.add_argument("--organisation", help="employer users: the organisation id (the places' employer_id)")
     u.add_argument("--organisation-name", help="create the organisation with this name if it does not exist")
     u.add_argument("--username", help="web login name (default: made from --name, e.g. 'coach.demo')")
     u.add_argument("--password-stdin", action="store_true",
-                   help="read the web password from the first line of stdin (default: generate one and print it once)")
+                   help="read the web password from the first line of stdin (default: generate one and write it "
+                        "to the token file)")
+    u.add_argument("--token-file", metavar="PATH",
+                   help="a new file (mode 600, never overwritten) for the API token and a generated password; "
+                        "only its path is printed (default: <state dir>/credentials-<username>.env)")
     u.set_defaults(func=_cmd_create_user)
 
     mg = sub.add_parser("migrate", help="bring the database to the newest schema")

@@ -11,6 +11,7 @@ from matching.settings import Settings
 from service.contention import ContentionBoard
 from service.db import Database
 from service.engine import Engine
+from service.ratelimit import RateLimiter
 
 
 @dataclass
@@ -19,6 +20,8 @@ class AppContext:
     engine: Engine
     settings: Settings
     contention: ContentionBoard = field(default_factory=ContentionBoard)
+    # None: SPOORMATCH_RATE_LIMIT=off.
+    rate_limiter: RateLimiter | None = None
 
 
 def get_ctx(request: Request) -> AppContext:

@@ -4,14 +4,13 @@ Generated places from the library's generator and the places of the stories' own
 employers (one organisation per employer id), the five story candidates of one
 demo coach with sickness dates and build-up prognosis relative to today, three
 users with fresh random tokens and web passwords, and one introduction so the
-employer's view has something to show. The tokens are printed and written to
+employer's view has something to show. The tokens are written, never printed, to
 ``<state_dir>/demo-tokens.env`` (mode 600), with the web logins: they are real secrets, not fixed
 strings, so a demo left running is not open to anyone who read the README.
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -21,6 +20,7 @@ from sqlalchemy import func, select
 from matching.demo import STORY_EMPLOYERS, as_of, demo_placements
 from matching.contract.io import read_jsonl
 from matching.contract.models import Candidate, Placement
+from matching.private import write_private_text
 from matching.settings import Settings
 from service import events, store
 from service.auth import Principal, issue_token
@@ -179,9 +179,5 @@ def finish(ctx: AppContext, tokens: DemoTokens) -> None:
 
 
 def write_tokens(state_dir: Path, tokens: DemoTokens) -> Path:
-    state_dir.mkdir(parents=True, exist_ok=True)
-    path = state_dir / "demo-tokens.env"
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        fh.write(tokens.env_lines())
-    return path
+    # Replaced, not rewritten in place: a file left by an older version keeps no wider mode.
+    return write_private_text(state_dir / "demo-tokens.env", tokens.env_lines())

@@ -128,6 +128,7 @@ def documented(*codes: int) -> dict[int | str, dict[str, Any]]:
         422: "Input refused, nothing written; one problem per line. Also for input the JSON schema cannot judge: "
              "a postcode or place name that does not exist, an unknown FML item, dates out of order, a limit "
              "lifted without naming it, the limits of this implementation",
+        429: "Too many requests with this token; nothing done, try again after Retry-After seconds",
         503: "Database busy; nothing written",
     }
     return {code: {"model": ErrorResponse, "description": text[code]} for code in codes}

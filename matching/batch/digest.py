@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from matching.ranking.explanation import item_label
+from matching.private import private_dir
 
 # Why a place left a candidate's list: code -> what the coach reads.
 DROP_REASONS = {
@@ -285,7 +286,8 @@ def _cell(value: Any) -> Any:
 
 
 def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Digests name candidates: the folder is the owner's only, the file (mkstemp) too.
+    private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:

@@ -11,6 +11,7 @@ from typing import Iterable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from matching.contract.models import describe_errors
+from matching.private import private_dir
 
 M = TypeVar("M", bound=BaseModel)
 MAX_REPORTED = 20
@@ -84,7 +85,8 @@ def write_jsonl(path: Path | str, records: Iterable[BaseModel | dict]) -> int:
     leaves any previous file untouched.
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
+    # Matches name candidates: a folder made here is the owner's only, like the file (mkstemp).
+    private_dir(path.parent)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     count = 0
     try:

@@ -67,6 +67,7 @@ from matching.index._faiss import _omp_threads
 from matching.index.defaults import DEFAULT_EXACT_BELOW
 from matching.index.persist import _FORMAT, _FORMAT_VERSION, _fsync_dir, _fsync_file
 from matching.index.store import _Store, _top_k
+from matching.private import private_dir
 
 _NORM_TOLERANCE = 1e-3
 
@@ -383,7 +384,7 @@ class VectorIndex(ABC):
         """Write the index to the directory ``path`` (created if needed), atomically:
         a reader sees the previous save or this one, never a mix."""
         directory = Path(path)
-        directory.mkdir(parents=True, exist_ok=True)
+        private_dir(directory)
         gen = f"{time.time_ns():x}-{os.getpid()}"
         store = self._store
         live = self._live_iids()

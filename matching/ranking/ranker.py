@@ -41,6 +41,7 @@ from matching.ranking.documents import candidate_text, experience_texts, placeme
 from matching.ranking.view_cache import ViewCache
 from matching.ranking.transfer import CandidateOccupations, OccupationScorer
 from matching.ranking.wish_text import parse_wishes
+from matching.private import private_dir
 from matching.settings import ScoreWeights, Settings, get_settings
 from matching.text.calibration import Calibration, calibration_of
 
@@ -438,7 +439,7 @@ def build_ranker(settings: Settings | None = None, encoder=None, linker=None, ca
     if cache is None and persistent:
         from matching.text import EmbeddingCache
 
-        settings.state_dir.mkdir(parents=True, exist_ok=True)
+        private_dir(settings.state_dir)
         cache = EmbeddingCache(settings.state_dir / PLACE_CACHE)
     if encoder is None:
         from matching.text import get_encoder

@@ -16,6 +16,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
+from matching.private import create_private_file
 from matching.text.base import Encoder, as_text_list
 
 _SCHEMA = """
@@ -47,7 +48,8 @@ class EmbeddingCache:
     def __init__(self, path: Path | str = ":memory:", *, write_batch: int = 2048) -> None:
         self.path = str(path)
         if self.path != ":memory:":
-            Path(self.path).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            # 0600 before SQLite opens it (its -wal and -shm follow that mode).
+            create_private_file(self.path)
         self.write_batch = max(1, write_batch)
         self.hits = 0
         self.misses = 0

@@ -19,6 +19,7 @@ from typing import Sequence
 import numpy as np
 
 from matching.portable import Portable
+from matching.private import private_dir
 from matching.text.calibration import Calibration, measured
 
 from matching.text.base import _package_version, as_text_list, l2_normalise
@@ -191,7 +192,7 @@ class CharTfidfEncoder(Portable):
         return (np.log((1.0 + n_docs) / (1.0 + df)) + 1.0).astype(np.float32)
 
     def _save(self, path: Path, idf: np.ndarray) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         top = idf.max()
         seen = np.flatnonzero(idf < top).astype(np.int32)
         # Write then rename, so a concurrent reader never sees half a file.

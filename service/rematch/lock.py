@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from matching.private import private_dir, private_opener
 from service.db import Database
 from service.rematch.options import RematchBusy
 from service.tables import RematchLock, utcnow
@@ -56,8 +57,8 @@ class RunLock:
         self._fh = None
 
     def acquire(self) -> None:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fh = open(self.path, "a+")
+        private_dir(self.path.parent)
+        fh = open(self.path, "a+", opener=private_opener)
         try:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -18,6 +18,7 @@ from sqlalchemy import Text, cast, select
 import matching.batch as batch
 from matching.contract.models import Placement, describe_errors
 from matching.index import VectorIndex, load_index, make_index
+from matching.private import private_dir, private_opener
 from matching.ranking import Ranker
 from service.db import Database
 from service.rematch.options import CHUNK
@@ -35,7 +36,7 @@ STORE_VERSION = 6
 
 def _atomic_pickle(path: Path, obj: Any) -> None:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    with open(tmp, "wb") as fh:
+    with open(tmp, "wb", opener=private_opener) as fh:
         pickle.dump(obj, fh, protocol=pickle.HIGHEST_PROTOCOL)
         fh.flush()
         os.fsync(fh.fileno())
@@ -52,7 +53,7 @@ class PlaceStore:
 
     def __init__(self, state_dir: Path, ranker: Ranker):
         self.dir = Path(state_dir) / "rematch"
-        self.dir.mkdir(parents=True, exist_ok=True)
+        private_dir(self.dir)
         # The ranker embeds through its cache, the one the live service uses too, so
         # a place has the same vector in the live list and in the nightly run.
         self.ranker = ranker

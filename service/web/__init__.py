@@ -74,6 +74,15 @@ def install(app: FastAPI) -> None:
                                       "Ga terug, laad de pagina opnieuw en probeer het nog eens."},
             status_code=403)
 
+    @app.exception_handler(sessions.TooManyRequests)
+    async def _too_many(request: Request, exc: sessions.TooManyRequests):
+        response = render(request, "error.html", {
+            "status": 429, "message": f"U deed veel verzoeken kort na elkaar; er is niets gewijzigd. "
+                                     f"Probeer het over {exc.retry_after} seconden opnieuw."},
+            status_code=429)
+        response.headers["Retry-After"] = str(exc.retry_after)
+        return response
+
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):
         if not _is_page(request):

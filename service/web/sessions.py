@@ -49,6 +49,13 @@ class CsrfRefused(Exception):
     """A form without the session's CSRF token: 403, nothing done."""
 
 
+class TooManyRequests(Exception):
+    """The user's request budget (SPOORMATCH_RATE_LIMIT) is spent: 429, nothing done."""
+
+    def __init__(self, retry_after: int):
+        self.retry_after = retry_after
+
+
 class WebUser:
     """The logged-in user of one request."""
 
@@ -117,7 +124,19 @@ def require(request: Request, *roles: str) -> WebUser:
         raise LoginRequired(path)
     if roles and user.role not in roles:
         raise WrongRole(user.principal)
+    _count(request, user)
     return user
+
+
+def _count(request: Request, user: WebUser) -> None:
+    """One request of the user's budget, before the page does anything; once per request."""
+    limiter = request.app.state.ctx.rate_limiter
+    if limiter is None or request.state._state.get("rate_counted"):
+        return
+    request.state.rate_counted = True
+    wait = limiter.wait(f"user:{user.principal.user_id}")
+    if wait:
+        raise TooManyRequests(wait)
 
 
 async def submitted(request: Request, *roles: str) -> tuple[WebUser, FormData]:

@@ -69,7 +69,9 @@ def database_url(request, tmp_path: Path):
 
 @pytest.fixture
 def settings(database_url: str, tmp_path: Path) -> Settings:
-    return Settings(database_url=database_url, state_dir=tmp_path / "state")
+    # No rate limit: fuzzing and the concurrency tests send far more requests a minute
+    # per token than a person does. tests/service/hostile/ sets its own.
+    return Settings(database_url=database_url, state_dir=tmp_path / "state", rate_limit="off")
 
 
 def bearer(token: str) -> dict[str, str]:

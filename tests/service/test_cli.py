@@ -37,10 +37,19 @@ def test_the_parser_keeps_the_library_commands():
         parser.parse_args(["match", "--candidates", "c", "--placements", "p", "--out", "o", "--spoor", "3"])
 
 
-def test_create_user_bootstraps_the_first_admin(env_database, capsys):
+def _env_file(path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text(encoding="utf-8").splitlines()
+                if line and not line.startswith("#"))
+
+
+def test_create_user_bootstraps_the_first_admin(env_database, capsys, tmp_path):
     assert cli.main(["create-user", "--name", "Beheer", "--role", "admin"]) == 0
-    token = capsys.readouterr().out.strip()
+    out = capsys.readouterr()
+    # The secrets are in a file only the owner reads; the terminal gets its path.
+    written = tmp_path / "state" / "credentials-beheer.env"
+    token = _env_file(written)["ADMIN_TOKEN"]
     assert token.startswith("smt_")
+    assert str(written) in out.err and token not in out.err + out.out
     assert cli.main(["create-user", "--name", "HR", "--role", "employer", "--organisation", "e-7",
                      "--organisation-name", "Bakkerij"]) == 0
     capsys.readouterr()
@@ -57,19 +66,22 @@ def test_create_user_bootstraps_the_first_admin(env_database, capsys):
     db.dispose()
 
 
-def test_create_user_gives_a_web_login(env_database, capsys, monkeypatch):
+def test_create_user_gives_a_web_login(env_database, capsys, monkeypatch, tmp_path):
     import io
 
     from service.passwords import verify_password
 
     assert cli.main(["create-user", "--name", "Coach Demo", "--role", "coach"]) == 0
-    err = capsys.readouterr().err
-    assert "username 'coach.demo'" in err
-    generated = err.split("pass it on safely): ")[1].split()[0]
+    out = capsys.readouterr()
+    assert "username 'coach.demo'" in out.err
+    generated = _env_file(tmp_path / "state" / "credentials-coach.demo.env")["COACH_PASSWORD"]
+    assert generated not in out.err + out.out
     monkeypatch.setattr("sys.stdin", io.StringIO("een-eigen-wachtwoord\n"))
+    own_file = tmp_path / "twee.env"
     assert cli.main(["create-user", "--name", "Coach Twee", "--role", "coach", "--username", "Twee",
-                     "--password-stdin"]) == 0
-    assert "shown once" not in capsys.readouterr().err.split("API token")[0]
+                     "--password-stdin", "--token-file", str(own_file)]) == 0
+    assert "API token written to" in capsys.readouterr().err
+    assert set(_env_file(own_file)) == {"COACH_USERNAME", "COACH_TOKEN"}  # the password was the user's own
     monkeypatch.setattr("sys.stdin", io.StringIO("kort\n"))
     assert cli.main(["create-user", "--name", "Coach Drie", "--role", "coach", "--password-stdin"]) == 2
     assert "password: minstens 10 tekens" in capsys.readouterr().err

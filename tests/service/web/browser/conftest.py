@@ -97,7 +97,9 @@ def _seed(app, data_dir: Path) -> tuple[str, list[str]]:
 @pytest.fixture(scope="session")
 def site(tmp_path_factory):
     state = tmp_path_factory.mktemp("browser-state")
-    settings = Settings(database_url=f"sqlite:///{state / 'spoormatch.db'}", state_dir=state)
+    # No rate limit: one server for the whole session, and a scripted browser clicks far
+    # faster than a coach (tests/service/hostile/ tests the limit).
+    settings = Settings(database_url=f"sqlite:///{state / 'spoormatch.db'}", state_dir=state, rate_limit="off")
     app = create_app(settings, HashingEncoder())
     org, ids = _seed(app, settings.data_dir)
     port = _free_port()
