@@ -61,3 +61,17 @@ def test_the_json_schema_carries_the_rule():
     schema = Candidate.model_json_schema()["properties"]["id"]
     assert schema["pattern"] == ID_PATTERN and schema["maxLength"] == 128
     assert "A-Z, a-z, 0-9 and . _ ~ -" in schema["description"]
+
+
+def test_the_demo_data_follows_the_rule():
+    # The API's examples are validated against the models in tests/service/test_openapi.py.
+    from matching.demo.candidates import generate_candidates
+    from matching.demo.files import demo_placements
+    from matching.demo.stories import story_candidates
+
+    ids = []
+    for place in demo_placements(300, seed=1):
+        ids += [place["id"], place["employer_id"]]
+    for candidate in [*story_candidates(), *generate_candidates(300, 1, n_placements=300)]:
+        ids += [candidate["id"], candidate.get("employer_id", "c")]
+    assert [i for i in ids if not conforms(i)] == []
