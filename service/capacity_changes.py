@@ -5,7 +5,8 @@ A limit that disappears through an omission (a PUT without ``capacity``, a
 let the engine suggest work the candidate cannot do, without anyone having
 decided so. So:
 
-- a create or a replace must carry ``capacity`` (``{}`` states: no limits);
+- a create or a replace must carry ``capacity`` (``{}`` states: no limits; the
+  service's ``CandidateBody`` requires the field and the contract refuses null);
 - a PATCH may not set ``capacity`` to ``null``; it lifts an item by naming it
   (``{"capacity": {"IV.13": null}}``) or by giving the norm (``0``, or ``[]``
   for an item of codes);
@@ -27,14 +28,6 @@ _LIFT = "name the item to lift it, at the norm (0, or [] for codes)"
 
 def _is_limit(value: Any) -> bool:
     return value not in (0, [], None, False)
-
-
-def require_stated(data: Mapping[str, Any]) -> None:
-    """A create or replace body must state the belastbaarheid."""
-    if "capacity" not in data:
-        raise Refused("capacity: required; the belastbaarheid is stated, never left out ({} states: no limits)")
-    if data["capacity"] is None:
-        raise Refused("capacity: cannot be null; the belastbaarheid is stated ({} states: no limits)")
 
 
 def named_in_patch(patch: Mapping[str, Any]) -> set[str]:

@@ -9,12 +9,14 @@ an employer token can reach to prove it.
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import Path
-from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema, computed_field, model_validator
 
+from matching.contract.ids import ID_MAX_LENGTH, conforms, id_problem
 from matching.contract.models import (
     STORED,
     Candidate,
@@ -29,17 +31,41 @@ from matching.contract.models import (
     Suggestion,
 )
 from service import examples
+from service.ids import PATH_PATTERN, PATH_RULE, from_path
 
 # Earliest and latest dates the service accepts: date arithmetic on the timeline
 # must never overflow, and anything outside is a typo.
 MIN_DATE = date(1970, 1, 1)
 MAX_DATE = date(2100, 12, 31)
 
+# An id in a path: a conforming id, or the ~ form of one stored before the id rule;
+# the route gets the id itself (``service.ids``).
 IdPath = Annotated[
     str,
-    Path(min_length=1, max_length=128, pattern=r"^[^\s\x00-\x1f\x7f]([^\x00-\x1f\x7f]*[^\s\x00-\x1f\x7f])?$",
-         description="An id as given when the record was created"),
+    AfterValidator(from_path),
+    Path(description=PATH_RULE, json_schema_extra={"pattern": PATH_PATTERN}),
 ]
+
+
+def _reference(value: str) -> str:
+    # A reference names a record that exists: one stored before the id rule keeps
+    # its id and must stay reachable, so any id it could have been stored with is
+    # looked up (and refused when no such record exists); new ids are never made here.
+    if conforms(value) or (0 < len(value) <= ID_MAX_LENGTH and value == value.strip()
+                           and not any(unicodedata.category(ch) == "Cc" for ch in value)):
+        return value
+    raise ValueError(id_problem(value))
+
+
+# The id of an existing record in a body (a place to give feedback on, an employer's organisation).
+IdRef = Annotated[str, AfterValidator(_reference), Field(
+    description="The id of an existing record as it was stored: new ids follow the id rule, "
+                "a record stored before it keeps its id",
+    json_schema_extra={"minLength": 1, "maxLength": ID_MAX_LENGTH})]
+# A PUT body: documented as the record's schema, validated by the route with the
+# record's own ids kept, so a record stored before the id rule can be replaced too.
+CandidateReplacement = Annotated[dict[str, Any], WithJsonSchema({"$ref": "#/components/schemas/CandidateBody"})]
+PlacementReplacement = Annotated[dict[str, Any], WithJsonSchema({"$ref": "#/components/schemas/PlacementBody"})]
 # A database integer key in a path: anything larger cannot exist and must not reach the database.
 DbInt = Annotated[int, Path(ge=1, le=2**31 - 1)]
 ShortText = Annotated[str, Field(max_length=2000)]
@@ -177,7 +203,7 @@ class FeedbackIn(Closed):
         json_schema_extra={"examples": [examples.FEEDBACK_NOT_RELEVANT, examples.FEEDBACK_INTRODUCED]},
     )
 
-    placement_id: Id
+    placement_id: IdRef
     code: FeedbackCode
     why: NotRelevantWhy | None = Field(default=None, description="Required with not_relevant")
     note: ShortText = ""
@@ -376,7 +402,7 @@ class OrganisationList(Closed):
 class UserIn(Closed):
     name: Annotated[str, Field(min_length=1, max_length=200)]
     role: Literal["admin", "coach", "employer"]
-    organisation_id: Id | None = Field(default=None, description="Required for employer users, refused otherwise")
+    organisation_id: IdRef | None = Field(default=None, description="Required for employer users, refused otherwise")
 
     @model_validator(mode="after")
     def _organisation_fits_role(self) -> UserIn:

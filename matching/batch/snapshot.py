@@ -10,7 +10,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from matching.constraints.engine import Columns, PlacementTable
-from matching.contract.models import Location, Placement, WageRange
+from matching.contract.models import STORED_IDS, Location, Placement, WageRange
 from matching.ranking import PlacementFeatures, Ranker
 from matching.reference.fml import load_catalogue
 
@@ -174,7 +174,7 @@ class PlaceSnapshot:
         row = int(row)
         p = self._placements.get(row)
         if p is None:
-            p = Placement.model_validate_json(self.bodies[row])
+            p = Placement.model_validate_json(self.bodies[row], context=STORED_IDS)
             self._placements[row] = p
         return p
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -24,6 +25,7 @@ from pydantic import (
     model_validator,
 )
 
+from matching.contract.ids import ID_MAX_LENGTH, ID_PATTERN, ID_RULE, id_problem
 from matching.reference.fml import BIN, CAT, COND, LAT, ORD, WORK_TIME_ITEMS, load_catalogue
 from matching.reference.geo import Locality, load_gazetteer, parse_postcode
 
@@ -57,13 +59,39 @@ SuggestionVerdict = Literal["pass", "signal", "adjust"]
 # by in a condition.
 ADJUSTABLE_TIMES = {"hours_per_day": "VI.2", "hours_per_week": "VI.3", "evening": "VI.1", "night": "VI.1"}
 MAX_WAGE = 1000.0
-Id = Annotated[str, Field(min_length=1, max_length=128, pattern=r"^\S(.*\S)?$")]
 Text = Annotated[str, Field(max_length=20_000)]
 # Validation context for records read back from storage: a location that no longer
 # resolves (its place name became ambiguous, its postcode left the reference data)
-# is kept as unresolved instead of refused, so the record can still be read,
-# shown, corrected and erased; new input is always refused.
+# is kept as unresolved instead of refused, and an id given before the id rule is
+# kept as it is, so the record can still be read, shown, corrected and erased; new
+# input is always refused.
 STORED = {"stored": True}
+# For stored records the nightly matches: an id from before the id rule is kept, but
+# a location must still resolve (a record that cannot be placed is skipped).
+STORED_IDS = {"stored_ids": True}
+
+
+def keep_ids(*ids: str | None) -> dict[str, Any]:
+    """Validation context for an update: the record may keep the ids it already holds,
+    even one given before the id rule; any other id must follow the rule."""
+    return {"keep_ids": frozenset(i for i in ids if i is not None)}
+
+
+def _check_id(value: str, info: ValidationInfo) -> str:
+    context = info.context or {}
+    if context.get("stored") or context.get("stored_ids") or value in context.get("keep_ids", ()):
+        return value
+    problem = id_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+# The id rule (``matching.contract.ids``), checked here rather than by a bare pattern
+# so a refusal says which character is wrong in plain words.
+Id = Annotated[str, AfterValidator(_check_id), Field(
+    description=ID_RULE[:1].upper() + ID_RULE[1:],
+    json_schema_extra={"pattern": ID_PATTERN, "minLength": 1, "maxLength": ID_MAX_LENGTH})]
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

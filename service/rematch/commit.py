@@ -21,7 +21,7 @@ from matching.batch.digest import (
 from matching.constraints.engine import EXCEED, Columns, Profile, evaluate
 from matching.ranking.ranker import SPOOR_ONE_LEAD
 from matching.constraints.reasons import explain_row
-from matching.contract.models import Candidate
+from matching.contract.models import STORED_IDS, Candidate
 from matching.settings import Settings
 from service.db import Database
 from service.rematch.options import CHUNK, RematchOptions, RunSummary
@@ -361,7 +361,7 @@ class CommitMixin:
             if open_rows:
                 try:
                     candidate = Candidate.model_validate(tx.execute(
-                        select(CandidateRow.body).where(CandidateRow.pk == pk)).scalar_one())
+                        select(CandidateRow.body).where(CandidateRow.pk == pk)).scalar_one(), context=STORED_IDS)
                 except ValidationError:
                     candidate = None
                 if candidate is not None:

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from sqlalchemy import Text, cast, select
 
 import matching.batch as batch
-from matching.contract.models import Placement, describe_errors
+from matching.contract.models import STORED_IDS, Placement, describe_errors
 from matching.index import VectorIndex, load_index, make_index
 from matching.private import private_dir, private_opener
 from matching.ranking import Ranker
@@ -157,7 +157,7 @@ class PlaceStore:
                 for pid, body in session.execute(select(PlacementRow.id, PlacementRow.body)
                                                  .where(PlacementRow.id.in_(chunk))):
                     try:
-                        placements.append(Placement.model_validate(body))
+                        placements.append(Placement.model_validate(body, context=STORED_IDS))
                     except ValidationError as exc:
                         log.warning("rematch: place %s skipped: %s", pid, "; ".join(describe_errors(exc)))
                         bad.append(pid)

@@ -18,7 +18,7 @@ import numpy as np
 from pydantic import ValidationError
 
 import matching.batch as batch
-from matching.contract.models import Candidate, describe_errors
+from matching.contract.models import STORED_IDS, Candidate, describe_errors
 from matching.ranking import candidate_text, experience_texts, wanted_text
 
 # One logger for the whole package, named as the module was before the split, so
@@ -64,7 +64,7 @@ def _prepare(raw: _RawPartition) -> tuple[list[batch.CandidateTask], dict[int, s
     meta: dict[int, tuple] = {}
     for pk, cid, body_text in raw.rows:
         try:
-            candidate = Candidate.model_validate_json(body_text)
+            candidate = Candidate.model_validate_json(body_text, context=STORED_IDS)
         except ValidationError as exc:
             reason = "; ".join(describe_errors(exc))
             log.warning("rematch: candidate %s (pk %s) skipped, record refused: %s", cid, pk, reason)

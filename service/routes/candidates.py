@@ -4,23 +4,24 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import ValidationError
 
 from matching.contract.limits import InputLimits, candidate_problems
-from matching.contract.models import IsoDate, describe_errors
+from matching.contract.models import IsoDate, describe_errors, keep_ids
 from service import capacity_changes, examples, store
 from service.auth import Principal, role
 from service.context import Ctx
 from service.errors import Refused, documented
+from service.ids import path_id
 from service.patching import merge_patch
 from service.schemas import (
     MAX_DATE,
     MIN_DATE,
     CandidateBody,
     CandidateList,
+    CandidateReplacement,
     ErasureReceipt,
     IdPath,
     Timeline,
@@ -49,9 +50,9 @@ def _on(on: date | None) -> date:
     return on
 
 
-def _validate(data: Any) -> CandidateBody:
+def _validate(data: Any, context: dict[str, Any] | None = None) -> CandidateBody:
     try:
-        return CandidateBody.model_validate(data)
+        return CandidateBody.model_validate(data, context=context)
     except ValidationError as exc:
         raise Refused(*describe_errors(exc)) from None
 
@@ -73,7 +74,7 @@ def create_candidate(
         if store.has_candidate(tx, coach, body.id):
             raise Refused("id: you already have a candidate with this id")
         store.create_candidate(tx, coach, body)
-    response.headers["Location"] = f"/v1/candidates/{quote(body.id, safe='')}"
+    response.headers["Location"] = f"/v1/candidates/{path_id(body.id)}"
     return body
 
 
@@ -106,9 +107,8 @@ def _replace(ctx: Ctx, coach: Principal, candidate_id: str, new_data: Any | None
         before = store.candidate_body(row)
         if patch is not None:
             new_data = merge_patch(before.model_dump(mode="json", exclude_none=True), patch)
-        else:
-            capacity_changes.require_stated(new_data if isinstance(new_data, dict) else {})
-        after = _validate(new_data)
+        # The record keeps the ids it holds, even ones given before the id rule.
+        after = _validate(new_data, keep_ids(candidate_id, before.employer_id))
         if after.id != candidate_id:
             raise Refused(f"id: must stay {candidate_id!r} (ids cannot be changed)")
         capacity_changes.refuse_silent_removals(before.capacity, after.capacity, named)
@@ -124,9 +124,9 @@ def _replace(ctx: Ctx, coach: Principal, candidate_id: str, new_data: Any | None
                         "by giving the item at the norm (0, or [] for codes).")
 def replace_candidate(
     ctx: Ctx, coach: Coach, candidate_id: IdPath,
-    body: Annotated[CandidateBody, Body(openapi_examples=CANDIDATE_EXAMPLES)],
+    body: Annotated[CandidateReplacement, Body(openapi_examples=CANDIDATE_EXAMPLES)],
 ) -> CandidateBody:
-    return _replace(ctx, coach, candidate_id, body.model_dump(mode="json", exclude_none=True), None)
+    return _replace(ctx, coach, candidate_id, body, None)
 
 
 @router.patch(
@@ -159,7 +159,7 @@ def erase_candidate(
         if not confirm:
             raise Refused(
                 "confirm: erasing removes the candidate and their whole dossier for good; export the dossier "
-                f"(GET /v1/candidates/{candidate_id}/dossier) and repeat with confirm=true")
+                f"(GET /v1/candidates/{path_id(candidate_id)}/dossier) and repeat with confirm=true")
         export = store.dossier_export(tx, row, coach)
         store.erase_candidate(tx, row)
     store.finish_erasure(ctx.db, ctx.settings.state_dir, coach.user_id, candidate_id)

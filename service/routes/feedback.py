@@ -16,7 +16,6 @@ reason), and the employer reads which adjustments are asked, never why.
 from __future__ import annotations
 
 from typing import Annotated
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Response
 
@@ -26,6 +25,7 @@ from service.auth import Principal, role
 from service.context import AppContext, Ctx
 from service.db import WriteSession
 from service.errors import Refused, documented
+from service.ids import path_id
 from service.profiles import employer_profile, why_it_fits
 from service.schemas import DbInt, Feedback, FeedbackIn, FeedbackList, IdPath
 from service.tables import CandidateRow, FeedbackRow, IntroductionRow, PlacementRow
@@ -109,7 +109,7 @@ def give_feedback(
         store.record_feedback(tx, cand.pk, coach, row)
         tx.flush()
         out = store.feedback_out(row, intro)
-    response.headers["Location"] = f"/v1/candidates/{quote(candidate_id, safe='')}/feedback/{out.id}"
+    response.headers["Location"] = f"/v1/candidates/{path_id(candidate_id)}/feedback/{out.id}"
     return out
 
 

@@ -10,21 +10,28 @@ same either way).
 from __future__ import annotations
 
 from typing import Annotated, Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, Body, Query, Response
 from pydantic import ValidationError
 
 from matching.contract.limits import InputLimits, placement_problems
-from matching.contract.models import Placement, PlacementKind, PlacementStatus, describe_errors
+from matching.contract.models import Placement, PlacementKind, PlacementStatus, describe_errors, keep_ids
 from service import examples, store
 from service.introductions_exceeding import record_place_change
 from service.auth import Principal, role
 from service.context import AppContext, Ctx
 from service.db import WriteSession
 from service.errors import Refused, documented
+from service.ids import path_id
 from service.patching import merge_patch
-from service.schemas import CloseRequest, IdPath, PlacementAvailability, PlacementBody, PlacementList
+from service.schemas import (
+    CloseRequest,
+    IdPath,
+    PlacementAvailability,
+    PlacementBody,
+    PlacementList,
+    PlacementReplacement,
+)
 
 router = APIRouter(prefix="/v1", tags=["placements"])
 Employer = Annotated[Principal, role("employer")]
@@ -65,7 +72,7 @@ def create_placement(
             raise Refused("id: a place with this id already exists; choose another id")
         store.create_placement(tx, employer.organisation_id, body)
         _matcher_follows(ctx, tx, body)
-    response.headers["Location"] = f"/v1/placements/{quote(body.id, safe='')}"
+    response.headers["Location"] = f"/v1/placements/{path_id(body.id)}"
     return body
 
 
@@ -103,7 +110,8 @@ def _replace(ctx: AppContext, employer: Principal, placement_id: str, data: Any 
         if patch is not None:
             data = merge_patch(row.body, patch)
         try:
-            body = PlacementBody.model_validate(data)
+            # The record keeps the ids it holds, even ones given before the id rule.
+            body = PlacementBody.model_validate(data, context=keep_ids(placement_id, row.body.get("employer_id")))
         except ValidationError as exc:
             raise Refused(*describe_errors(exc)) from None
         if body.id != placement_id:
@@ -122,9 +130,9 @@ def _replace(ctx: AppContext, employer: Principal, placement_id: str, data: Any 
             summary="Replace a place (status open reopens it)")
 def replace_placement(
     ctx: Ctx, employer: Employer, placement_id: IdPath,
-    body: Annotated[PlacementBody, Body(openapi_examples=PLACEMENT_EXAMPLES)],
+    body: Annotated[PlacementReplacement, Body(openapi_examples=PLACEMENT_EXAMPLES)],
 ) -> PlacementBody:
-    return _replace(ctx, employer, placement_id, body.model_dump(mode="json", exclude_none=True), None)
+    return _replace(ctx, employer, placement_id, body, None)
 
 
 @router.patch("/placements/{placement_id}", response_model=PlacementBody, response_model_exclude_none=True,
@@ -149,7 +157,8 @@ def close_placement(
         current = store.placement_body(row)
         if current.status == status:
             return current
-        closed = PlacementBody.model_validate({**row.body, "status": status})
+        closed = PlacementBody.model_validate({**row.body, "status": status},
+                                              context=keep_ids(placement_id, row.body.get("employer_id")))
         store.write_placement(row, closed)
         _matcher_follows(ctx, tx, closed)
     return closed

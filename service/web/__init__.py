@@ -11,11 +11,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from service.errors import http_problem
+from service.errors import REFUSED, http_problem, problem_response, request_problems
 from service.web import sessions
 from service.web.routes import admin, coach, docs, employer, login
 from service.web.templating import render
@@ -82,6 +83,14 @@ def install(app: FastAPI) -> None:
             status_code=429)
         response.headers["Retry-After"] = str(exc.retry_after)
         return response
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(request: Request, exc: RequestValidationError):
+        if not _is_page(request):
+            return problem_response(422, REFUSED, request_problems(exc))
+        # A page's only validated input is its path (forms are read by hand): a path
+        # segment that names no id (see service.ids) is a page that does not exist.
+        return render(request, "error.html", {"status": 404, "message": HTTP_TEXT[404]}, status_code=404)
 
     @app.exception_handler(StarletteHTTPException)
     async def _http(request: Request, exc: StarletteHTTPException):

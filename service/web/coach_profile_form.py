@@ -18,7 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 from starlette.datastructures import FormData
 
-from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS
+from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS, keep_ids
 from service.schemas import CandidateBody
 from service.web import capacity_form
 from service.web.forms import KIND_LABELS, WAGE_NOT_POSITIVE, FormErrors, dutch_errors, number, text, texts
@@ -179,7 +179,9 @@ def parse(form: FormData, before: CandidateBody | None,
     _parse_v11(form, errors, data, employers)
 
     try:
-        body = CandidateBody.model_validate(data)
+        # An edit keeps the ids the candidate holds, even ones given before the id rule.
+        context = keep_ids(before.id, before.employer_id) if before is not None else None
+        body = CandidateBody.model_validate(data, context=context)
     except ValidationError as exc:
         found = dutch_errors(exc, field_map)
         # The model checks the dates only once every field is valid; check them on

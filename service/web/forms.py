@@ -113,6 +113,10 @@ _TYPE_TEXT = {
 # Reasons the library and the service give in English, as the forms meet them.
 # A replacement with a group reference keeps that part of the reason.
 _PHRASES = [
+    # The id rule (matching/contract/ids.py); the message echoes the id, the form shows it already.
+    (re.compile(r"; an id may hold only ", re.S),
+     "een code mag alleen de letters A-Z en a-z, cijfers en . _ ~ - bevatten "
+     "(1 tot 128 tekens, beginnend met een letter of cijfer)"),
     # The feedback route's (service/routes/feedback.py), anchored: their reasons quote item verdicts.
     (re.compile(r"^required with introduced.*", re.S),
      "schrijf minstens 10 tekens voor de werkgever: waarom past deze kandidaat bij de plek"),

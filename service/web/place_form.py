@@ -285,10 +285,11 @@ def _read_adjustments(form: FormData, values: dict[str, Any], errors: FormErrors
     return out
 
 
-def validate(data: dict[str, Any], errors: FormErrors) -> PlacementBody | None:
-    """The place as the API would take it, or None; every refusal lands in ``errors`` beside its field."""
+def validate(data: dict[str, Any], errors: FormErrors, context: dict[str, Any] | None = None) -> PlacementBody | None:
+    """The place as the API would take it, or None; every refusal lands in ``errors`` beside its field.
+    ``context``: ``keep_ids`` of the place being edited, whose ids may predate the id rule."""
     try:
-        body = PlacementBody.model_validate(data)
+        body = PlacementBody.model_validate(data, context=context)
     except ValidationError as exc:
         found = labelled(dutch_errors(exc, FIELD_MAP))
         for name, message in found.items():

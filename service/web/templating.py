@@ -12,6 +12,7 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from service.ids import path_id
 from service.timeline import dutch_date as timeline_date
 from service.web import sessions
 
@@ -46,6 +47,8 @@ def euro(value: float | None) -> str:
 templates.env.filters["datum"] = dutch_date
 templates.env.filters["euro"] = euro
 templates.env.filters["getal"] = number
+# A link to a record: its id as a path carries it (see service.ids).
+templates.env.filters["path_id"] = path_id
 
 
 def render(request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200,

@@ -55,7 +55,7 @@ def test_size_shape_and_type_refusals(world):
     r = _post_raw(world, "/v1/candidates", json.dumps(candidate_json(max_travel_km="25")).encode())
     assert r.status_code == 422 and r.json()["problems"] == ["max_travel_km: Input should be a valid number"]
     r = _post_raw(world, "/v1/candidates", json.dumps(candidate_json(id=" c-1")).encode())
-    assert r.status_code == 422 and r.json()["problems"][0].startswith("id: String should match pattern")
+    assert r.status_code == 422 and r.json()["problems"][0].startswith("id: ' c-1' has ' '; an id may hold only")
     r = world.client.get("/v1/candidates?limit=100000000000000000000", headers=world.h("coach"))
     assert r.status_code == 422 and r.json()["problems"][0].startswith("limit:")
     r = world.client.post("/v1/candidates/c-1/feedback/99999999999999999999/undo", headers=world.h("coach"))
@@ -65,11 +65,5 @@ def test_size_shape_and_type_refusals(world):
     assert _rows(world) == before
 
 
-def test_odd_but_valid_ids_round_trip(world):
-    c, h = world.client, world.h("coach")
-    for cid in ("c 1", "kandidaat-é", "a/b"[:1] + "_b", "日本"):
-        r = c.post("/v1/candidates", json=candidate_json(id=cid), headers=h)
-        assert r.status_code == 201, (cid, r.text)
-        assert c.get("/v1/candidates/" + cid.replace(" ", "%20"), headers=h).status_code == 200
-        r = c.get(f"/v1/candidates/{cid}/dossier?format=csv", headers=h)
-        assert r.status_code == 200 and r.headers["content-disposition"].isascii()
+# Odd ids (a space, an accent, another script) no longer get in; those stored before
+# the id rule still round-trip: tests/service/hostile/test_ids.py.

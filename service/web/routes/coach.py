@@ -26,6 +26,7 @@ from service.routes import digest as digest_routes
 from service.routes import dossier as dossier_routes
 from service.routes import feedback as feedback_routes
 from service.routes import suggestions as suggestion_routes
+from service.ids import PathId
 from service.schemas import HIDING_CODES
 from service.web import capacity_form, sessions
 from service.web.forms import FormErrors, text
@@ -102,7 +103,7 @@ def _flags(items) -> list[dict[str, str]]:
 
 
 @router.get("/coach/kandidaten/{candidate_id}")
-def candidate_page(request: Request, candidate_id: str):
+def candidate_page(request: Request, candidate_id: PathId):
     user = coach(request)
     ctx = ctx_of(request)
     body = candidate_routes.read_candidate(ctx, user.principal, candidate_id)
@@ -194,7 +195,7 @@ def suggestion_context(request: Request, user: sessions.WebUser, candidate_id: s
 
 
 @router.get("/coach/kandidaten/{candidate_id}/suggesties")
-def suggestions_page(request: Request, candidate_id: str):
+def suggestions_page(request: Request, candidate_id: PathId):
     user = coach(request)
     filters = suggestion_filters(request)
     context = suggestion_context(request, user, candidate_id, filters)
@@ -213,7 +214,7 @@ def _download_name(candidate_id: str, extension: str) -> str:
 
 
 @router.get("/coach/kandidaten/{candidate_id}/dossier.json")
-def dossier_json(request: Request, candidate_id: str):
+def dossier_json(request: Request, candidate_id: PathId):
     user = coach(request)
     export = dossier_routes.export_dossier(ctx_of(request), user.principal, candidate_id, format="json")
     return Response(export.model_dump_json(indent=1), media_type="application/json",
@@ -222,7 +223,7 @@ def dossier_json(request: Request, candidate_id: str):
 
 
 @router.get("/coach/kandidaten/{candidate_id}/dossier.csv")
-def dossier_csv(request: Request, candidate_id: str):
+def dossier_csv(request: Request, candidate_id: PathId):
     user = coach(request)
     response = dossier_routes.export_dossier(ctx_of(request), user.principal, candidate_id, format="csv")
     response.headers["Cache-Control"] = "no-store"
@@ -237,14 +238,14 @@ def _erase_page(request: Request, candidate_id: str, errors: FormErrors | None =
 
 
 @router.get("/coach/kandidaten/{candidate_id}/wissen")
-def erase_form(request: Request, candidate_id: str):
+def erase_form(request: Request, candidate_id: PathId):
     user = coach(request)
     candidate_routes.read_candidate(ctx_of(request), user.principal, candidate_id)  # 404 if not hers
     return _erase_page(request, candidate_id)
 
 
 @router.post("/coach/kandidaten/{candidate_id}/wissen")
-async def erase(request: Request, candidate_id: str):
+async def erase(request: Request, candidate_id: PathId):
     user, form = await sessions.submitted(request, "coach")
     ctx = ctx_of(request)
     await run_in_threadpool(candidate_routes.read_candidate, ctx, user.principal, candidate_id)

@@ -4,7 +4,6 @@ feedback refusals in Dutch."""
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import Request
 
@@ -13,6 +12,7 @@ from matching.ranking.explanation import item_label
 from matching.reference.fml import load_catalogue
 from service.context import AppContext
 from service.events import CODE_LABELS
+from service.ids import path_id
 from service.web import sessions
 from service.web.forms import GENERAL, KIND_LABELS, FormErrors, dutch_reason
 
@@ -40,7 +40,7 @@ def coach(request: Request) -> sessions.WebUser:
 
 
 def candidate_url(candidate_id: str, rest: str = "") -> str:
-    return f"/coach/kandidaten/{quote(candidate_id, safe='')}{rest}"
+    return f"/coach/kandidaten/{path_id(candidate_id)}{rest}"
 
 
 def label(item_id: str) -> str:

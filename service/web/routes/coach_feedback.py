@@ -8,8 +8,6 @@ All three go through the API's feedback route (``give_feedback``,
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
@@ -18,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from service.errors import Refused
 from service.routes import candidates as candidate_routes
 from service.routes import feedback as feedback_routes
+from service.ids import PathId, path_id
 from service.schemas import FeedbackIn
 from service.web import sessions
 from service.web.forms import FormErrors, dutch_errors, text
@@ -55,7 +54,7 @@ def _set_aside_page(request: Request, candidate_id: str, placement_id: str, valu
 
 
 @router.post("/coach/kandidaten/{candidate_id}/terzijde")
-async def set_aside(request: Request, candidate_id: str):
+async def set_aside(request: Request, candidate_id: PathId):
     user, form = await sessions.submitted(request, "coach")
     ctx = ctx_of(request)
     placement_id = text(form, "placement_id", 200)
@@ -81,7 +80,7 @@ async def set_aside(request: Request, candidate_id: str):
 
 
 @router.post("/coach/kandidaten/{candidate_id}/terugkoppeling/{feedback_id}/ongedaan")
-async def undo(request: Request, candidate_id: str, feedback_id: str):
+async def undo(request: Request, candidate_id: PathId, feedback_id: str):
     user, form = await sessions.submitted(request, "coach")
     if not feedback_id.isdigit() or not 1 <= int(feedback_id) <= MAX_DB_INT:
         raise HTTPException(status_code=404)
@@ -116,17 +115,17 @@ def _introduce_page(request: Request, user: sessions.WebUser, candidate_id: str,
         "placement": placement, "signals": signals, "exceeded": exceeded, "values": values, "errors": errors,
         # An adjusted place is introduced with its conditions: the employer reads what to change, never why.
         "conditions": condition_views(check.conditions) if check.feasible else [],
-        "action": candidate_url(candidate_id, f"/voorstellen/{quote(placement_id, safe='')}")}, status_code=status)
+        "action": candidate_url(candidate_id, f"/voorstellen/{path_id(placement_id)}")}, status_code=status)
 
 
 @router.get("/coach/kandidaten/{candidate_id}/voorstellen/{placement_id}")
-def introduce_form(request: Request, candidate_id: str, placement_id: str):
+def introduce_form(request: Request, candidate_id: PathId, placement_id: PathId):
     user = coach(request)
     return _introduce_page(request, user, candidate_id, placement_id, {}, FormErrors())
 
 
 @router.post("/coach/kandidaten/{candidate_id}/voorstellen/{placement_id}")
-async def introduce(request: Request, candidate_id: str, placement_id: str):
+async def introduce(request: Request, candidate_id: PathId, placement_id: PathId):
     user, form = await sessions.submitted(request, "coach")
     ctx = ctx_of(request)
     # Read long, so the model refuses what is too long instead of the form cutting it silently.

@@ -15,6 +15,7 @@ from starlette.concurrency import run_in_threadpool
 from service import store
 from service.errors import Refused
 from service.routes import candidates as candidate_routes
+from service.ids import PathId
 from service.schemas import CandidateBody
 from service.web import capacity_form, coach_profile_form, sessions
 from service.web.forms import FormErrors, refusal_errors
@@ -75,7 +76,7 @@ async def create(request: Request):
 
 
 @router.get("/coach/kandidaten/{candidate_id}/profiel")
-def edit_form(request: Request, candidate_id: str):
+def edit_form(request: Request, candidate_id: PathId):
     user = coach(request)
     body = candidate_routes.read_candidate(ctx_of(request), user.principal, candidate_id)
     return _page(request, coach_profile_form.values_of(body), FormErrors(), candidate_id=candidate_id,
@@ -83,7 +84,7 @@ def edit_form(request: Request, candidate_id: str):
 
 
 @router.post("/coach/kandidaten/{candidate_id}/profiel")
-async def save(request: Request, candidate_id: str):
+async def save(request: Request, candidate_id: PathId):
     user, form = await sessions.submitted(request, "coach")
     ctx = ctx_of(request)
     before = await run_in_threadpool(candidate_routes.read_candidate, ctx, user.principal, candidate_id)

@@ -21,15 +21,15 @@ from __future__ import annotations
 import secrets
 from collections import Counter
 from typing import Any
-from urllib.parse import quote
 
 from fastapi import APIRouter, HTTPException, Request, Response
 from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS
+from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS, keep_ids
 from service.errors import Refused
+from service.ids import PathId, path_id
 from service.routes import introductions as intro_api
 from service.routes import placements as place_api
 from service.schemas import CloseRequest, EmployerDecision, PlacementBody
@@ -60,11 +60,11 @@ def _ctx(request: Request):
 
 
 def place_url(placement_id: str, action: str = "") -> str:
-    return f"/werkgever/plekken/{quote(placement_id, safe='')}" + (f"/{action}" if action else "")
+    return f"/werkgever/plekken/{path_id(placement_id)}" + (f"/{action}" if action else "")
 
 
 def intro_url(introduction_id: str) -> str:
-    return f"/werkgever/introducties/{quote(introduction_id, safe='')}"
+    return f"/werkgever/introducties/{path_id(introduction_id)}"
 
 
 def _redirect(request: Request, url: str, message: str) -> RedirectResponse:
@@ -130,7 +130,7 @@ async def new_place(request: Request):
 
 
 @router.get("/werkgever/plekken/{placement_id}")
-def place_page(request: Request, placement_id: str):
+def place_page(request: Request, placement_id: PathId):
     user = sessions.require(request, "employer")
     ctx = _ctx(request)
     place = _own_place(ctx, user, placement_id)
@@ -147,20 +147,20 @@ def place_page(request: Request, placement_id: str):
 
 
 @router.get("/werkgever/plekken/{placement_id}/bewerken")
-def edit_place_form(request: Request, placement_id: str):
+def edit_place_form(request: Request, placement_id: PathId):
     user = sessions.require(request, "employer")
     place = _own_place(_ctx(request), user, placement_id)
     return _form_page(request, user, place_form.values_of(place), FormErrors(), place)
 
 
 @router.post("/werkgever/plekken/{placement_id}/bewerken")
-async def edit_place(request: Request, placement_id: str):
+async def edit_place(request: Request, placement_id: PathId):
     user, form = await sessions.submitted(request, "employer")
     ctx = _ctx(request)
     stored = await run_in_threadpool(_own_place, ctx, user, placement_id)
     current = stored.model_dump(mode="json", exclude_none=True)
     values, errors, data = place_form.read(form, current, current.get("demands", {}), editing=True)
-    body = place_form.validate(data, errors)
+    body = place_form.validate(data, errors, keep_ids(stored.id, stored.employer_id))
     if body is not None:
         # A merge patch of only what the form manages, applied under the API's row
         # lock: the status, and fields the form does not show (occupation, sector,
@@ -176,7 +176,7 @@ async def edit_place(request: Request, placement_id: str):
 
 
 @router.post("/werkgever/plekken/{placement_id}/sluiten")
-async def close_place(request: Request, placement_id: str):
+async def close_place(request: Request, placement_id: PathId):
     user, form = await sessions.submitted(request, "employer")
     status = text(form, "status", 20) or "closed"
     if status not in ("closed", "filled"):
@@ -189,7 +189,7 @@ async def close_place(request: Request, placement_id: str):
 
 
 @router.post("/werkgever/plekken/{placement_id}/heropenen")
-async def reopen_place(request: Request, placement_id: str):
+async def reopen_place(request: Request, placement_id: PathId):
     user, form = await sessions.submitted(request, "employer")
     # The API reopens a place by setting its status to open (PUT/PATCH), under the row lock.
     opened = await run_in_threadpool(place_api._replace, _ctx(request), user.principal, placement_id, None,
@@ -220,7 +220,7 @@ def _form_page(request: Request, user: sessions.WebUser, values: dict[str, Any],
 # -- introductions -------------------------------------------------------------------
 
 @router.get("/werkgever/introducties/{introduction_id}")
-def introduction_page(request: Request, introduction_id: str):
+def introduction_page(request: Request, introduction_id: PathId):
     user = sessions.require(request, "employer")
     intro = intro_api.read_introduction(_ctx(request), user.principal, introduction_id)
     return _intro_page(request, user, intro, {"decision": intro.decision or "", "note": intro.decision_note},
@@ -228,7 +228,7 @@ def introduction_page(request: Request, introduction_id: str):
 
 
 @router.post("/werkgever/introducties/{introduction_id}/besluit")
-async def decide(request: Request, introduction_id: str):
+async def decide(request: Request, introduction_id: PathId):
     user, form = await sessions.submitted(request, "employer")
     ctx = _ctx(request)
     values = {"decision": text(form, "decision", 20), "note": text(form, "note", 5000)}

@@ -12,6 +12,7 @@ from datetime import date
 import pytest
 from pydantic import ValidationError
 
+from matching.contract.ids import ID_RULE
 from matching.contract.io import parse_records
 from matching.contract.models import Candidate, Placement, describe_errors
 from tests.conftest import make_candidate, make_placement
@@ -183,7 +184,7 @@ def test_hours_outlook_round_trips_with_the_json_key_from():
 # --- identity fields ----------------------------------------------------------------------
 
 def test_an_empty_employer_id_is_refused():
-    assert refusal(Candidate, cand(employer_id="")) == ["employer_id: String should have at least 1 character"]
+    assert refusal(Candidate, cand(employer_id="")) == [f"employer_id: '' is empty; {ID_RULE}"]
 
 
 def test_unknown_v11_fields_are_refused():
