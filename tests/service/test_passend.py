@@ -70,7 +70,8 @@ CANDIDATE_REFUSALS = {
         {"hours_outlook": {"hours_per_week": 0, "from": "2027-03-01"}},
     "former_work.hourly_wage: Input should be greater than 0": {"former_work": {"hourly_wage": 0}},
     "former_work.hours_per_week: Input should be greater than 0": {"former_work": {"hours_per_week": -8}},
-    "employer_id: String should have at least 1 character": {"employer_id": ""},
+    ("employer_id: '' is empty; an id may hold only A-Z, a-z, 0-9 and . _ ~ - (1 to 128 characters, starting "
+     "with a letter or digit)"): {"employer_id": ""},
 }
 PLACE_REFUSALS = {
     "start_hours_per_week: 30 is more than hours_per_week (24); a start builds up to the full hours":
