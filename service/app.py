@@ -53,7 +53,16 @@ Each operation lists the roles that may call it under `x-roles`.
 in the header). Wrong role: 403. Someone else's record: 404.
 Bad input: 422 with one line per problem, `field.path: reason`; nothing is written.
 More requests per token than `SPOORMATCH_RATE_LIMIT` allows (300 a minute by default):
-429 with `Retry-After`, before anything is done.
+429 with `Retry-After`, before anything is done. The token is checked before the body
+is read, so a call without a valid one gets 401 whatever its body holds.
+
+**The belastbaarheid** changes only by stating it: `capacity` is required on create and
+replace, never null; a limit is lifted by naming its item (at the norm, or `null` inside
+`capacity` in a PATCH). Every change is in the dossier with the old and new value.
+
+**Limits of this implementation** (beyond contract v1, set by the operator): at most 30
+experiences of 2,000 characters each, 50 skills, a wish text of 2,000 characters, a place
+description of 8,000 (`SPOORMATCH_MAX_*`). A larger record gets a 422 naming the setting.
 """
 
 
