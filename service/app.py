@@ -59,11 +59,15 @@ is read, so a call without a valid one gets 401 whatever its body holds.
 **The belastbaarheid** changes only by stating it: `capacity` is required on create and
 replace, never null; a limit is lifted by naming its item (at the norm, or `null` inside
 `capacity` in a PATCH). Every change is in the dossier with the old and new value.
-
-**Limits of this implementation** (beyond contract v1, set by the operator): at most 30
-experiences of 2,000 characters each, 50 skills, a wish text of 2,000 characters, a place
-description of 8,000 (`SPOORMATCH_MAX_*`). A larger record gets a 422 naming the setting.
 """
+
+
+def _limits_text(settings: Settings) -> str:
+    return (f"\n**Limits of this implementation** (beyond contract v1, set by the operator with "
+            f"`SPOORMATCH_MAX_*`): at most {settings.max_experiences} experiences of "
+            f"{settings.max_experience_chars:,} characters each, {settings.max_skills} skills, a wish text of "
+            f"{settings.max_wish_chars:,} characters, a place description of {settings.max_description_chars:,}. "
+            "A larger record gets a 422 naming the setting.\n")
 
 
 _GENERIC_ERRORS = {
@@ -159,7 +163,7 @@ def create_app(settings: Settings | None = None, encoder: Encoder | None = None,
         redoc_url=None,
         title="spoormatch",
         version=API_VERSION,
-        description=DESCRIPTION,
+        description=DESCRIPTION + _limits_text(settings),
         lifespan=lifespan,
         openapi_tags=[
             {"name": "candidates", "description": "A coach's candidates (contract v1) and their spoor timeline"},
