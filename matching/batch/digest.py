@@ -16,14 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
 from matching.ranking.explanation import item_label
-from matching.private import private_dir
+from matching.private import write_private_text
 
 # Why a place left a candidate's list: code -> what the coach reads.
 DROP_REASONS = {
@@ -285,30 +283,12 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    # Digests name candidates: the folder is the owner's only, the file (mkstemp) too.
-    private_dir(path.parent)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-
-
 def write_digest_files(directory: Path, stem: str, digest: Mapping[str, Any]) -> tuple[Path, Path]:
     """``<stem>.json`` and ``<stem>.csv`` in ``directory``; each appears whole or not at all."""
     directory = Path(directory)
     json_path = directory / f"{stem}.json"
     csv_path = directory / f"{stem}.csv"
-    _atomic_write(json_path, json.dumps(digest, ensure_ascii=False, indent=1))
+    write_private_text(json_path, json.dumps(digest, ensure_ascii=False, indent=1))
     # A byte-order mark so Excel reads the UTF-8 as UTF-8.
-    _atomic_write(csv_path, "\ufeff" + to_csv(csv_rows(digest)))
+    write_private_text(csv_path, "\ufeff" + to_csv(csv_rows(digest)))
     return json_path, csv_path
