@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from service.errors import problem_response
 from service.ratelimit import too_many
 from service.tables import Token, User, utcnow
 
@@ -122,6 +123,11 @@ def has_token_param(query_string: bytes) -> bool:
     return any(name.strip().lower() in TOKEN_PARAMS for name, _ in parse_qsl(text, keep_blank_values=True))
 
 
+async def _refuse(exc: HTTPException, scope: Scope, receive: Receive, send: Send) -> None:
+    """Answer as the app's exception handler would, from outside the app."""
+    await problem_response(exc.status_code, exc.detail, headers=exc.headers)(scope, receive, send)
+
+
 class BearerGate:
     """Checks the token of every API call that needs one before anything else
     happens: before the body is read or parsed, so a caller without a valid token
@@ -143,9 +149,7 @@ class BearerGate:
             await self.app(scope, receive, send)
             return
         if has_token_param(scope.get("query_string", b"")):
-            from service.errors import problem_response
-
-            await problem_response(401, TOKEN_IN_QUERY, headers={"WWW-Authenticate": "Bearer"})(scope, receive, send)
+            await _refuse(unauthorized(TOKEN_IN_QUERY), scope, receive, send)
             return
         if path in self.public_paths:
             await self.app(scope, receive, send)
@@ -157,17 +161,11 @@ class BearerGate:
         if scheme.lower() == "bearer" and _plausible(token):
             principal = await run_in_threadpool(self._lookup, scope, token)
         if principal is None:
-            from service.errors import problem_response
-
-            exc = unauthorized()
-            await problem_response(401, exc.detail, headers=exc.headers)(scope, receive, send)
+            await _refuse(unauthorized(), scope, receive, send)
             return
         wait = spent(scope["app"].state.ctx, token)
         if wait:
-            from service.errors import problem_response
-
-            exc = too_many(wait)
-            await problem_response(429, exc.detail, headers=exc.headers)(scope, receive, send)
+            await _refuse(too_many(wait), scope, receive, send)
             return
         scope.setdefault("state", {})["principal"] = principal
         await self.app(scope, receive, send)
