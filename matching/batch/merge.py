@@ -87,7 +87,7 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
     rendered: list[Suggestion] = []
     if len(fresh_picks):
         pick_rows = rows[picks[fresh_picks]]
-        ev = evaluate(_region_table(snap.table, pick_rows, prep.profile), prep.profile, settings)
+        ev = evaluate(*_region_table(snap.table, pick_rows, prep.profile), settings)
         if not ev.feasible.all():  # cannot happen while scores stay put; be safe, not sorry
             return _Outcome.RECOMPUTE, None
         everything = np.arange(len(pick_rows))

@@ -71,18 +71,27 @@ def wished_columns(positive_wish: str, avoided: Sequence[str] = ()) -> np.ndarra
     return np.array(sorted(_COLUMN[i] for i in named if i in _COLUMN), dtype=np.int64)
 
 
-def wished_fit(centrality: np.ndarray, cols: np.ndarray) -> np.ndarray | None:
-    """Per place how central the most central wished aspect is; None when none is wished."""
+def wished_fit_of(centrality: np.ndarray, rows, cols: np.ndarray) -> np.ndarray | None:
+    """Per place of ``rows`` how central the most central wished aspect is; None when
+    none is wished. Reads only the wished columns: gathering every aspect of
+    thousands of places first was most of its cost."""
     if not len(cols) or centrality.shape[1] == 0:
         return None
-    return centrality[:, cols].max(axis=1).astype(np.float32)
+    out = np.array(centrality[rows, cols[0]], dtype=np.float32)
+    for j in cols[1:]:
+        np.maximum(out, centrality[rows, j], out=out)
+    return out
 
 
-def central_penalty(centrality: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
-    """Per place the most central limited aspect, 0..1; None when nothing is limited."""
+def central_penalty_of(centrality: np.ndarray, rows, cols: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
+    """Per place of ``rows`` the most central limited aspect, 0..1; None when nothing
+    is limited. Column by column, as :func:`wished_fit_of`."""
     if not len(cols) or centrality.shape[1] == 0:
         return None
-    return (centrality[:, cols] * weights).max(axis=1).astype(np.float32)
+    out = np.asarray(centrality[rows, cols[0]] * weights[0], dtype=np.float32)
+    for j, w in zip(cols[1:], weights[1:]):
+        np.maximum(out, centrality[rows, j] * w, out=out)
+    return out
 
 
 def central_phrases(centrality_row: np.ndarray, cols: np.ndarray, weights: np.ndarray) -> list[str]:

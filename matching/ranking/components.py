@@ -138,6 +138,19 @@ class PlacementFeatures:
             employer=np.concatenate([p.employer for p in parts]) if parts else np.zeros(0, dtype=str),
         )
 
+    def skill_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The skills as positions into one sorted vocabulary of term hashes:
+        (vocabulary, (n, k) int32 positions, skills listed per place). Built on first
+        use: a candidate's overlap with thousands of places is then one boolean
+        look-up, where ``np.isin`` sorted the hashes of every place for every call."""
+        found = self.__dict__.get("_skill_index")
+        if found is None:
+            vocabulary, positions = np.unique(self.skill_hashes, return_inverse=True)
+            found = (vocabulary, positions.reshape(self.skill_hashes.shape).astype(np.int32),
+                     np.count_nonzero(self.skill_hashes, axis=1))
+            self.__dict__["_skill_index"] = found
+        return found
+
     def spoor(self, rows: np.ndarray, employer_id: str | None) -> np.ndarray:
         """Per row 1 for the candidate's own employer's places (spoor 1), else 2."""
         own = self.employer[rows] == employer_id if employer_id else np.zeros(len(rows), dtype=bool)
@@ -190,10 +203,17 @@ def distance_component(distance_km: np.ndarray, max_travel_km: float) -> np.ndar
 
 def skills_component(candidate: Candidate, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray:
     """Share of the skills a place lists that the candidate has; 0 when it lists none."""
-    asked = feats.skill_hashes[np.asarray(rows, dtype=np.int64)]
-    n_asked = np.count_nonzero(asked, axis=1)
+    rows = np.asarray(rows, dtype=np.int64)
+    vocabulary, positions, n_listed = feats.skill_index()
     have = np.array(sorted({term_hash(norm_term(s)) for s in candidate.skills}), dtype=np.int64)
-    overlap = np.count_nonzero(np.isin(asked, have) & (asked != 0), axis=1) if len(have) else np.zeros(len(asked))
+    n_asked = n_listed[rows]
+    if not len(have) or not len(vocabulary):
+        return (np.zeros(len(rows)) / np.maximum(n_asked, 1)).astype(np.float32)
+    at = np.minimum(np.searchsorted(vocabulary, have), len(vocabulary) - 1)
+    wanted = np.zeros(len(vocabulary), dtype=bool)
+    # Term hashes are never 0, so the padding's position is never marked.
+    wanted[at[vocabulary[at] == have]] = True
+    overlap = np.count_nonzero(wanted[positions[rows]], axis=1)
     return (overlap / np.maximum(n_asked, 1)).astype(np.float32)
 
 

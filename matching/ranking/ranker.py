@@ -264,7 +264,7 @@ class Ranker:
         if wish_fit is not None:
             # What the wish names ("klantcontact", "zittend werk") counts as fully as
             # the text match: short wishes barely move a cosine.
-            named = aspects.wished_fit(feats.centrality[rows], view.wished)
+            named = aspects.wished_fit_of(feats.centrality, rows, view.wished)
             if named is not None:
                 wish_fit = np.maximum(wish_fit, named)
         skills = skills_component(c, feats, rows)
@@ -276,11 +276,12 @@ class Ranker:
             "distance": distance_component(distance_km, max_travel_km),
         }
         if self.occupations is not None and view.links is not None:
-            parts["occupation"] = self._occupation(view, feats, rows, semantic)
+            # Gathered once for the occupation and the ESCO skills both.
             codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
+            parts["occupation"] = self._occupation(view, feats, rows, semantic, codes, weights)
             skills = np.maximum(skills, self.occupations.esco_skills(view.links, codes, weights))
         parts["skills"] = skills
-        central = aspects.central_penalty(feats.centrality[rows], view.aspect_cols, view.aspect_weights)
+        central = aspects.central_penalty_of(feats.centrality, rows, view.aspect_cols, view.aspect_weights)
         # One order of summation, whoever calls: float32 sums depend on it.
         components = {name: parts[name] for name in COMPONENTS if name in parts}
         scores = combine(components, n_signals, self.weights, central).astype(np.float64)
@@ -294,6 +295,50 @@ class Ranker:
         """The score a coach sees: the order key without the spoor-1 lead."""
         score = float(score)
         return score - SPOOR_ONE_LEAD if score >= SPOOR_ONE_LEAD / 2 else score
+
+    def score_bound(self, view: CandidateView, feats: PlacementFeatures, rows: np.ndarray,
+                    distance_km: np.ndarray, max_travel_km: float, n_signals: np.ndarray,
+                    tight: bool = False) -> np.ndarray:
+        """Per place of ``rows`` a score it cannot exceed whatever its cosines.
+
+        Education, distance, the flagged items and the transfer as :meth:`score`
+        computes them; with ``tight`` also the skills and the stated wishes (about as
+        dear again); every other component at its best (1), and no penalty for central
+        aspects. The nightly run scores only the places whose bound reaches a pool's depth.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        w = self.weights
+        c = view.candidate
+        linked = self.occupations is not None and view.links is not None
+        codes = weights = None
+        if linked:
+            codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
+        skills = wishes = 1.0
+        if tight:
+            skills = skills_component(c, feats, rows)
+            if linked:
+                skills = np.maximum(skills, self.occupations.esco_skills(view.links, codes, weights))
+            skills = skills.astype(np.float64)
+            wishes = wishes_component(c, feats, rows, None).astype(np.float64)
+            if view.vectors.wish is not None and w.wish_text > 0:
+                wishes = (1.0 - w.wish_text) * wishes + w.wish_text  # the wish text at its best
+        total = (w.semantic + w.skills * skills + w.wishes * wishes
+                 + w.education * education_component(c, feats, rows).astype(np.float64)
+                 + w.distance * distance_component(distance_km, max_travel_km).astype(np.float64))
+        weight_sum = w.semantic + w.skills + w.wishes + w.education + w.distance
+        if linked:
+            best = self.occupations.best_transfer(view.links, codes, weights)
+            if best is not None and any(view.links.links):
+                # A place judged by its text can reach 1.
+                total = total + w.occupation * np.where(codes[:, 0] < 0, 1.0, best.astype(np.float64))
+            else:
+                total = total + w.occupation
+            weight_sum += w.occupation
+        # Above the float32 sums and the rounding of :func:`combine`.
+        bound = np.clip(total / weight_sum - w.signal_penalty * np.asarray(n_signals), 0.0, 1.0) + 1e-5
+        if c.employer_id:
+            bound = bound + SPOOR_ONE_LEAD * (feats.spoor(rows, c.employer_id) == 1)
+        return bound
 
     def upper_bound(self, best_cosine: float, view: CandidateView | None = None,
                     feats: PlacementFeatures | None = None, rows: np.ndarray | None = None) -> float:
@@ -314,17 +359,19 @@ class Ranker:
         return bound
 
     def _occupation(self, view: CandidateView, feats: PlacementFeatures, rows: np.ndarray,
-                    semantic) -> np.ndarray:
+                    semantic, codes: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
         """The occupation component of ``rows``: the transfer score, and the text match
-        (``semantic``, per place or one bound for all) where there is no occupation to go on."""
-        codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
+        (``semantic``, per place or one bound for all) where there is no occupation to go on.
+        ``codes`` and ``weights``: the rows' links, when the caller has them at hand."""
+        if codes is None:
+            codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
         semantic = np.broadcast_to(np.asarray(semantic, np.float32), (len(rows),))
-        transfer = self.occupations.transfer(view.links, codes, weights)
-        if transfer is None or not any(view.links.links):
+        best = self.occupations.best_transfer(view.links, codes, weights)
+        if best is None or not any(view.links.links):
             # Nothing of theirs links to an occupation: the text is all there is to go on.
             return semantic.copy()
         # A place whose title links to no occupation is judged by its text.
-        return np.where(codes[:, 0] < 0, semantic, transfer.max(axis=0)).astype(np.float32)
+        return np.where(codes[:, 0] < 0, semantic, best).astype(np.float32)
 
     # -- order and diversity ---------------------------------------------------------------
 

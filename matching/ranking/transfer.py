@@ -72,6 +72,7 @@ class OccupationScorer(Portable):
         self._needs: dict[int, dict[int, float]] = {}
         self._shared: dict[tuple[int, int, int], list[str]] = {}
         self._reach: dict[tuple[tuple[int, float], ...], np.ndarray] = {}
+        self._best_reach: dict[tuple, np.ndarray] = {}
         self._skill_rows: dict[tuple[tuple[int, float], ...], np.ndarray] = {}
         self._lock = threading.Lock()
 
@@ -171,6 +172,24 @@ class OccupationScorer(Portable):
             if links:
                 out[e] = (self._reach_of(links)[codes] * weights).max(axis=1)
         return out
+
+    def best_transfer(self, occ: CandidateOccupations, codes: np.ndarray, weights: np.ndarray) -> np.ndarray | None:
+        """Per place the best transfer from any experience: ``transfer(...).max(axis=0)``,
+        with one gather instead of one per experience (a max of non-negative
+        weighted values is the weighted max, so the values are the very same)."""
+        if not occ.links:
+            return None
+        linked = tuple(links for links in occ.links if links)
+        if not linked:
+            return np.zeros(len(codes), np.float32)
+
+        def compute() -> np.ndarray:
+            best = self._reach_of(linked[0]).copy()
+            for links in linked[1:]:
+                np.maximum(best, self._reach_of(links), out=best)
+            return best
+
+        return (_memo(self._best_reach, linked, compute)[codes] * weights).max(axis=1)
 
     def _reach_of(self, links: tuple[tuple[int, float], ...]) -> np.ndarray:
         """Per occupation row (and the trailing 0), the best transfer from one
