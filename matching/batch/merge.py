@@ -91,8 +91,7 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
         if not ev.feasible.all():  # cannot happen while scores stay put; be safe, not sorry
             return _Outcome.RECOMPUTE, None
         everything = np.arange(len(pick_rows))
-        f = _Feasible(rows=pick_rows, local=everything, ev=ev, sims=np.zeros(len(pick_rows), np.float32),
-                      n_signals=ev.n_signals)
+        f = _Feasible(rows=pick_rows, local=everything, ev=ev, n_signals=ev.n_signals)
         _, components = _full_scores(snap, prep, f, everything, ranker)
         rendered = _render(snap, prep, f, everything, everything, scores[picks[fresh_picks]], components, ranker)
     rendered_at = set(fresh_picks.tolist())

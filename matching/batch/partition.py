@@ -19,8 +19,9 @@ Speed comes from geography: a place beyond ``max_travel_km`` is never
 suggested, so each candidate is compared only with the places in a box around
 home, instead of with every place in the country. The snapshot is sorted by
 bands of latitude (``_CELL_DEGREES`` high) and by longitude within a band, so
-the box is one contiguous run of rows per band, found by binary search; a
-block of neighbouring candidates shares one matrix product per run.
+the box is one contiguous run of rows per band, found by binary search. Within
+the box, a bound that needs no cosine rules out most places before any vector
+is read (:func:`matching.batch.scoring._shortlist`).
 
 Incremental runs. A pool keeps ``known``: the best ``BatchParams.depth``
 places it scored, with their scores (twice as deep as a pick can come from;
@@ -47,7 +48,7 @@ from typing import Callable, Hashable, Sequence
 
 from matching.batch.merge import _merge, _Outcome
 from matching.batch.pools import BatchParams, CandidateTask, ChangeSet, PartitionResult
-from matching.batch.scoring import SIM_BLOCK, _match_one, _Prepared, _SimBlock
+from matching.batch.scoring import _match_one, _Prepared
 from matching.batch.snapshot import PlaceSnapshot, geo_key
 from matching.constraints.engine import Profile
 from matching.ranking import CandidateVectors, Ranker
@@ -119,19 +120,12 @@ def process_partition(
             _tick(on_candidate)
 
     todo.sort(key=lambda tp: float(geo_key(tp[1].profile.lat, tp[1].profile.lon)))
-    for start in range(0, len(todo), SIM_BLOCK):
-        chunk = todo[start:start + SIM_BLOCK]
+    for task, prep in todo:
         try:
-            block = _SimBlock(snapshot, [prep for _, prep in chunk])
-        except Exception:  # a bad vector in the block: score its candidates one by one
-            log.debug("rematch: block product failed; scoring its candidates one by one", exc_info=True)
-            block = None
-        for task, prep in chunk:
-            try:
-                result.pools[task.key] = _match_one(snapshot, prep, params, settings, ranker, block)
-            except Exception as exc:  # one candidate must never stop the run
-                _fail(result, task, exc)
-            _tick(on_candidate)
+            result.pools[task.key] = _match_one(snapshot, prep, params, settings, ranker)
+        except Exception as exc:  # one candidate must never stop the run
+            _fail(result, task, exc)
+        _tick(on_candidate)
     result.seconds = time.perf_counter() - started
     return result
 
@@ -173,9 +167,8 @@ def partitions(keys: Sequence[Hashable], size: int,
     """Slices of ``size`` keys; with ``homes`` (lat, lon per key, None if unknown),
     keys are first put in the snapshot's geographic order.
 
-    Neighbours in one partition share their places: a block's matrix product
-    covers one small box instead of the country, and the explanations of their
-    common places are built once. The same keys and homes give the same
+    Neighbours in one partition share their places: the places read for their
+    explanations stay in the worker's cache from one candidate to the next. The same keys and homes give the same
     partitions, so a resumed run finds them again.
     """
     if size < 1:

@@ -1,20 +1,21 @@
 """Scoring one candidate against a snapshot: the places within reach that fit, scored by the ranker.
 
-Every feasible place within reach is scored with the block's float32 cosines;
-only those that may be among the best ``depth`` are scored again with exact
-ones, so a place scores the same here, in a merge and in the live list.
+A bound that needs no cosine rules out most feasible places within reach; the
+rest are scored with float32 cosines, and only those that may be among the best
+``depth`` are scored again with exact ones, so a place scores the same here, in
+a merge and in the live list.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
 from matching.batch.pools import BatchParams, CandidatePool
-from matching.batch.snapshot import PlaceSnapshot, _box
+from matching.batch.snapshot import PlaceSnapshot
 from matching.constraints.engine import Columns, PlacementTable, Profile, evaluate
 from matching.constraints.table import ITEM_ARRAYS
 from matching.constraints.reasons import suggestion_items
@@ -35,9 +36,7 @@ class _Feasible:
     rows: np.ndarray  # snapshot rows of the feasible places
     local: np.ndarray  # their positions in the evaluation
     ev: Any  # the constraint Evaluation over the region
-    sims: np.ndarray  # raw cosine with the candidate's query
     n_signals: np.ndarray  # flagged items per feasible place
-    wish_sims: np.ndarray | None = None  # raw cosine with their wish text, when they wrote one
 
 
 def _region_table(table: PlacementTable, rows: np.ndarray, profile: Profile) -> tuple[PlacementTable, Profile]:
@@ -96,116 +95,34 @@ def _region_table(table: PlacementTable, rows: np.ndarray, profile: Profile) -> 
     return PlacementTable(columns=narrow, ids=rows, **fields), renumbered
 
 
-def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings,
-              block: "_SimBlock | None" = None) -> _Feasible:
+def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings) -> _Feasible:
     profile = prep.profile
     region = snap.region(profile.lat, profile.lon, profile.max_travel_km)
     ev = evaluate(*_region_table(snap.table, region, profile), settings)
     local = np.flatnonzero(ev.feasible)
-    rows = region[local]
-    wish = prep.view.vectors.wish
-    if not len(rows):
-        sims = np.zeros(0, np.float32)
-        wish_sims = None if wish is None else sims
-    elif block is not None:
-        sims, wish_sims = block.sims(prep, rows)
-    else:
-        vectors = snap.vectors[rows]
-        sims = vectors @ prep.view.vectors.query
-        wish_sims = None if wish is None else np.asarray(vectors @ wish, dtype=np.float32)
-    return _Feasible(rows=rows, local=local, ev=ev, sims=np.asarray(sims, dtype=np.float32),
-                     n_signals=ev.n_signals[local], wish_sims=wish_sims)
+    return _Feasible(rows=region[local], local=local, ev=ev, n_signals=ev.n_signals[local])
 
 
 def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.ndarray, ranker: Ranker,
                  exact: bool = True):
     rows = f.rows[pos]
-    # The float32 cosines pick what to score exactly; exact ones make a place score
-    # the same here, in a merge and in the live list, however the product was blocked.
-    if exact or f.wish_sims is None and prep.view.vectors.wish is not None:
-        vectors = snap.vectors[rows]
+    vectors = snap.vectors[rows]
+    if exact:
+        # Exact cosines make a place score the same here, in a merge and in the live list.
         cosine = ranker.cosines(vectors, prep.view.vectors.query)
         wish = ranker.wish_cosines(prep.view, vectors)
     else:
-        cosine, wish = f.sims[pos], None if f.wish_sims is None else f.wish_sims[pos]
+        # float32 ones pick what to score exactly (``Ranker.approx_margin`` is their error).
+        cosine = vectors @ prep.view.vectors.query
+        wish = None if prep.view.vectors.wish is None else vectors @ prep.view.vectors.wish
     return ranker.score(prep.view, snap.features, rows, cosine, f.ev.distance_km[f.local[pos]],
                         prep.profile.max_travel_km, f.n_signals[pos], wish)
 
 
-class _SimBlock:
-    """Cosines of a block of candidates (their query, and their wish text when they
-    wrote one) with the places in their boxes.
-
-    One matrix product per tile of rows reads each place vector once per block
-    instead of gathering it once per candidate (gathering a candidate's region
-    twice, for the query and the wish, once cost a quarter of the night). The
-    block's joint box is cut into tiles of ``_TILE`` neighbouring rows, and a
-    tile is multiplied only with the candidates whose own box reaches it: one
-    product over the joint box computed three to five times the cosines anyone
-    read. Entries of a candidate outside its own box are left unset; ``sims``
-    only ever reads rows of the candidate's region.
-    """
-
-    def __init__(self, snap: PlaceSnapshot, preps: Sequence[_Prepared]):
-        boxes = np.array([(p.profile.lat, p.profile.lon, *_box(p.profile.lat, p.profile.max_travel_km))
-                          for p in preps], dtype=np.float64).reshape(-1, 4)
-        lat_lo, lat_hi = boxes[:, 0] - boxes[:, 2], boxes[:, 0] + boxes[:, 2]
-        lon_lo, lon_hi = boxes[:, 1] - boxes[:, 3], boxes[:, 1] + boxes[:, 3]
-        runs = snap.runs(float(lat_lo.min()), float(lat_hi.max()), float(lon_lo.min()), float(lon_hi.max()))
-        columns = [p.view.vectors.query for p in preps]
-        owner = list(range(len(preps)))  # the candidate whose box decides each column
-        self.column = {id(p): j for j, p in enumerate(preps)}
-        self.wish_column: dict[int, int] = {}
-        for k, p in enumerate(preps):
-            if p.view.vectors.wish is not None:
-                self.wish_column[id(p)] = len(columns)
-                columns.append(p.view.vectors.wish)
-                owner.append(k)
-        queries = np.stack(columns).astype(np.float32, copy=False)
-        owner = np.asarray(owner, dtype=np.int64)
-        # Float noise in the snapshot's sort key may admit a row a hair outside a box.
-        eps = 1e-6
-        c_lat_lo, c_lat_hi = lat_lo[owner] - eps, lat_hi[owner] + eps
-        c_lon_lo, c_lon_hi = lon_lo[owner] - eps, lon_hi[owner] + eps
-        self.starts = np.array([lo for lo, _ in runs], dtype=np.int64)
-        sizes = [hi - lo for lo, hi in runs]
-        self.offsets = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-        self.scores = np.empty((int(self.offsets[-1]), len(columns)), dtype=np.float32)
-        lat, lon = snap.table.lat, snap.table.lon
-        everyone = len(columns)
-        for (lo, hi), off in zip(runs, self.offsets):
-            for t_lo in range(lo, hi, _TILE):
-                t_hi = min(t_lo + _TILE, hi)
-                t_lat, t_lon = lat[t_lo:t_hi], lon[t_lo:t_hi]
-                near = np.flatnonzero((c_lat_lo <= t_lat.max()) & (c_lat_hi >= t_lat.min())
-                                      & (c_lon_lo <= t_lon.max()) & (c_lon_hi >= t_lon.min()))
-                out = self.scores[off + t_lo - lo:off + t_hi - lo]
-                if len(near) == everyone:
-                    np.matmul(snap.vectors[t_lo:t_hi], queries.T, out=out)
-                elif len(near):
-                    out[:, near] = snap.vectors[t_lo:t_hi] @ queries[near].T
-
-    def sims(self, prep: _Prepared, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
-        """(query cosines, wish cosines or None) of ``rows``."""
-        run = np.searchsorted(self.starts, rows, side="right") - 1
-        at = self.offsets[run] + rows - self.starts[run]
-        wish = self.wish_column.get(id(prep))
-        return self.scores[at, self.column[id(prep)]], None if wish is None else self.scores[at, wish]
-
-
-# Candidates per matrix product: enough to run at the BLAS's full speed (measured: 128 neighbours
-# cost half of what 16 did per candidate), few enough that their joint box stays
-# small and the product's result a few tens of MB.
-SIM_BLOCK = 128
-# Rows per tile of a block's product: small enough that a tile's box hugs its
-# places (rows in a band are sorted by longitude), big enough for BLAS speed.
-_TILE = 512
-
-
-def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settings: Settings, ranker: Ranker,
-               block: _SimBlock | None = None) -> CandidatePool:
+def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settings: Settings,
+               ranker: Ranker) -> CandidatePool:
     c = prep.candidate
-    f = _feasible(snap, prep, settings, block)
+    f = _feasible(snap, prep, settings)
     n = len(f.rows)
     if not n:
         return CandidatePool(candidate_id=c.id, entries=[], n_primary=0, known=(), floor=None)
@@ -229,7 +146,7 @@ def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settin
 def _shortlist(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, depth: int, ranker: Ranker) -> np.ndarray:
     """Positions in ``f`` of the places that may be among the best ``depth`` by exact score.
 
-    Scored with the block's float32 cosines, a place is kept when it comes within
+    Scored with float32 cosines, a place is kept when it comes within
     the cosines' error of the ``depth``-th best; only those are scored again with
     exact cosines. Most places need not even the float32 score: bounds that take
     no cosine (:meth:`Ranker.score_bound`, a cheap one for all, a tighter one

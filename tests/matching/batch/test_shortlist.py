@@ -7,8 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from matching.batch import BatchParams, CandidateTask, process_partition
-from matching.batch.scoring import _feasible, _full_scores, _Prepared, _shortlist, _SimBlock
+from matching.batch.scoring import _feasible, _full_scores, _Prepared, _shortlist
 from matching.constraints.engine import Profile
 from matching.settings import get_settings
 from tests.matching.batch.test_rematch import candidates, places, ranker_of, snapshot_of
@@ -50,10 +49,9 @@ def test_the_shortlist_is_what_scoring_every_place_keeps(encoder):
     snap = snapshot_of(places(400, seed=31), encoder)
     ranker = ranker_of(encoder)
     preps = _prepared(snap, ranker, candidates(30, seed=32))
-    block = _SimBlock(snap, preps)
     depth, pruned = 20, 0
     for prep in preps:
-        f = _feasible(snap, prep, get_settings(), block)
+        f = _feasible(snap, prep, get_settings())
         n = len(f.rows)
         if n <= depth:
             continue
@@ -63,34 +61,3 @@ def test_the_shortlist_is_what_scoring_every_place_keeps(encoder):
         assert _shortlist(snap, prep, f, depth, ranker).tolist() == everything.tolist()
         pruned += n - len(everything)
     assert pruned, "the fixture is big enough for places to be ruled out"
-
-
-def test_a_block_of_candidates_far_apart_gets_every_cosine_it_reads(encoder):
-    """Tiles are multiplied only with candidates whose box reaches them; every row a
-    candidate reads is in such a tile."""
-    ps = places(300, seed=41)
-    snap = snapshot_of(ps, encoder)
-    ranker = ranker_of(encoder)
-    preps = _prepared(snap, ranker, candidates(40, seed=42))
-    block = _SimBlock(snap, preps)
-    for prep in preps:
-        rows = snap.region(prep.profile.lat, prep.profile.lon, prep.profile.max_travel_km)
-        sims, wish = block.sims(prep, rows)
-        np.testing.assert_allclose(sims, snap.vectors[rows] @ prep.view.vectors.query, atol=1e-5)
-        if wish is not None:
-            np.testing.assert_allclose(wish, snap.vectors[rows] @ prep.view.vectors.wish, atol=1e-5)
-
-
-def test_small_tiles_give_the_same_pools(encoder, monkeypatch):
-    import matching.batch.scoring as scoring
-
-    ps, cs = places(300, seed=51), candidates(30, seed=52)
-    snap = snapshot_of(ps, encoder)
-    params = BatchParams(top=3, reserve=2)
-    tasks = [CandidateTask(c.id, c) for c in cs]
-    wide = process_partition(snap, tasks, params, ranker=ranker_of(encoder))
-    monkeypatch.setattr(scoring, "_TILE", 7)
-    narrow = process_partition(snap, tasks, params, ranker=ranker_of(encoder))
-    assert {k: [e.model_dump() for e in p.entries] for k, p in wide.pools.items()} == \
-        {k: [e.model_dump() for e in p.entries] for k, p in narrow.pools.items()}
-    assert {k: p.known for k, p in wide.pools.items()} == {k: p.known for k, p in narrow.pools.items()}
