@@ -40,10 +40,17 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
     fresh: list[tuple[str, float]] = []
     if len(changes.fresh) and _may_beat(changes.fresh, prep, prev.floor, ranker):
         f = _feasible(changes.fresh, prep, settings)
-        if len(f.rows):
-            scores, _ = _full_scores(changes.fresh, prep, f, np.arange(len(f.rows)), ranker)
+        pos = np.arange(len(f.rows))
+        if len(pos) and prev.floor is not None:
+            # Only a place whose cosine-free bound beats the floor can: the rest are not scored.
+            bound = ranker.score_bound(prep.view, changes.fresh.features, f.rows, f.ev.distance_km[f.local],
+                                       prep.profile.max_travel_km, f.n_signals)
+            pos = np.flatnonzero(bound > prev.floor)
+        if len(pos):
+            scores, _ = _full_scores(changes.fresh, prep, f, pos, ranker)
             beat = scores > prev.floor if prev.floor is not None else np.ones(len(scores), dtype=bool)
-            fresh = [(str(changes.fresh.ids[row]), float(score)) for row, score in zip(f.rows[beat], scores[beat])]
+            rows = f.rows[pos]
+            fresh = [(str(changes.fresh.ids[row]), float(score)) for row, score in zip(rows[beat], scores[beat])]
     if len(kept) == len(prev.known) and not fresh:
         return _Outcome.SAME, None
 

@@ -19,7 +19,9 @@ class Encoder(Protocol):
     dim: int
     # Optional: ``calibration`` (matching.text.calibration), what a cosine means; and
     # ``batch_invariant``, True when a text's vector does not depend on what else is in
-    # its batch (dense engines differ in the last bits with the batch's shape).
+    # its batch (dense engines differ in the last bits with the batch's shape); and
+    # ``cache_vectors``, False for an encoder that computes a vector faster than the
+    # embedding cache stores and reads one (it is then computed on every call).
 
     def encode(self, texts: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """(len(texts), dim) float32, rows L2-normalised (zero rows stay zero)."""

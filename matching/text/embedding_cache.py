@@ -75,8 +75,20 @@ class EmbeddingCache:
         texts = as_text_list(texts)
         parts = getattr(encoder, "parts", None)
         if parts and hasattr(encoder, "combine"):
-            blocks = [self.encode(part, texts, batch_size, embed) for part, _ in parts]
+            # A text counts as one miss however many of the parts had to embed it.
+            before, most, blocks = self.misses, 0, []
+            for part, _ in parts:
+                self.misses = before
+                blocks.append(self.encode(part, texts, batch_size, embed))
+                most = max(most, self.misses - before)
+            self.misses = before + most
             return encoder.combine(blocks)
+        if not getattr(encoder, "cache_vectors", True):
+            # Computed faster than stored and read back (see CharTfidfEncoder), and
+            # here, on this machine, as the live service computes it: never on a
+            # worker elsewhere, whose vector nothing would store for the service.
+            self.misses += len(set(texts))
+            return np.asarray(encoder.encode(texts, batch_size=max(batch_size, 1024)), dtype=np.float32)
         return self._encode_plain(encoder, texts, batch_size, embed)
 
     def reset_counters(self) -> None:

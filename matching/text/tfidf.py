@@ -106,6 +106,11 @@ class CharTfidfEncoder(Portable):
         self.calibration_key = f"char-tfidf-{lo}-{hi}-h{self.dim}-f{self.n_features}-s{self.seed}"
         # Each row is sparse arithmetic on its own text: the same bits in any batch.
         self.batch_invariant = True
+        # Not kept in the embedding cache: hashing 20,000 texts a second takes less
+        # than writing their 3 KB vectors to SQLite and reading them back (on the
+        # first national night the cache's writes of this part cost more than
+        # embedding the whole hybrid).
+        self.cache_vectors = False
         self._lock = threading.Lock()
         self._idf: np.ndarray | None = None
         self._target: np.ndarray | None = None

@@ -127,3 +127,33 @@ def test_real_encoder_round_trip(tmp_path):
 def test_single_string_is_refused():
     with pytest.raises(TypeError):
         EmbeddingCache().encode(CountingEncoder(), "kok")
+
+
+class Uncached(CountingEncoder):
+    cache_vectors = False
+
+
+def test_an_encoder_faster_than_the_cache_is_never_stored():
+    cache = EmbeddingCache()
+    enc = Uncached("quick")
+    first = cache.encode(enc, ["kok", "kapper", "kok"])
+    again = cache.encode(enc, ["kok"])
+    assert cache.count() == 0 and enc.seen == ["kok", "kapper", "kok", "kok"]
+    np.testing.assert_array_equal(again[0], first[0])
+    assert cache.misses == 3  # each call's distinct texts were computed
+
+
+def test_a_hybrid_text_counts_once_and_only_its_slow_part_is_stored():
+    cache = EmbeddingCache()
+    slow, quick = CountingEncoder("slow"), Uncached("quick")
+    hybrid = HybridEncoder([(quick, 0.6), (slow, 0.4)])
+    out = cache.encode(hybrid, ["kok", "kapper"])
+    assert cache.misses == 2 and cache.count("slow") == 2 and cache.count("quick") == 0
+    np.testing.assert_array_equal(out, hybrid.encode(["kok", "kapper"]))
+    slow.seen.clear()
+    cache.encode(hybrid, ["kapper"])
+    assert slow.seen == [] and cache.hits == 1
+
+
+def test_the_tfidf_encoder_is_not_cached():
+    assert CharTfidfEncoder(["een korte tekst", "nog een"]).cache_vectors is False
