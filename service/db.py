@@ -16,12 +16,14 @@ SQLite specifics, set on every connection:
 
 from __future__ import annotations
 
+import json
 import logging
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable, Iterator
 
+import orjson
 from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
@@ -33,9 +35,20 @@ MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 SQLITE_BUSY_TIMEOUT_S = 30
 
 
+def load_json(text):
+    """JSON columns as Python objects: orjson parses them several times faster than
+    ``json`` (the nightly commit spent half its time here); ``json`` still reads
+    what orjson refuses (NaN, as older rows may hold)."""
+    try:
+        return orjson.loads(text)
+    except orjson.JSONDecodeError:
+        return json.loads(text)
+
+
 def _sqlite_engine(url: URL, immediate: bool) -> Engine:
     engine = create_engine(
         url,
+        json_deserializer=load_json,
         # The driver's own transaction handling would BEGIN DEFERRED behind our back.
         connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_S, "isolation_level": None},
         pool_size=8,
@@ -75,7 +88,8 @@ class Database:
             self.engine = _sqlite_engine(self.url, immediate=False)
             self.write_engine = _sqlite_engine(self.url, immediate=True)
         else:
-            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=10)
+            self.engine = create_engine(self.url, pool_pre_ping=True, pool_size=10, max_overflow=10,
+                                        json_deserializer=load_json)
             self.write_engine = self.engine
         self._read = sessionmaker(self.engine, expire_on_commit=False, autoflush=True)
         self._write = sessionmaker(self.write_engine, expire_on_commit=False, autoflush=True)

@@ -8,6 +8,7 @@ from functools import cached_property
 from typing import Any, Iterable, Sequence
 
 import numpy as np
+import orjson
 
 from matching.constraints.engine import Columns, PlacementTable
 from matching.contract.models import STORED_IDS, Location, Placement, WageRange
@@ -189,7 +190,7 @@ class PlaceSnapshot:
         row = int(row)
         p = self._for_text.get(row)
         if p is None:
-            data = json.loads(self.bodies[row])
+            data = orjson.loads(self.bodies[row])  # the places' own dumps: never NaN
             location = Location.model_construct(**data.pop("location"))
             # Nested models must be models here too: the earnings line reads the wage's mean.
             wage = data.pop("hourly_wage", None)

@@ -153,8 +153,17 @@ class PlacementFeatures:
 
     def spoor(self, rows: np.ndarray, employer_id: str | None) -> np.ndarray:
         """Per row 1 for the candidate's own employer's places (spoor 1), else 2."""
-        own = self.employer[rows] == employer_id if employer_id else np.zeros(len(rows), dtype=bool)
-        return np.where(own, 1, 2).astype(np.int8)
+        if not employer_id:
+            return np.full(len(rows), 2, dtype=np.int8)
+        # Compared as integer codes: comparing thousands of unicode ids per candidate cost
+        # more than the education component.
+        found = self.__dict__.get("_employer_codes")
+        if found is None:
+            names, codes = np.unique(self.employer, return_inverse=True)
+            found = self.__dict__["_employer_codes"] = ({str(n): i for i, n in enumerate(names)},
+                                                        codes.astype(np.int32))
+        code = found[0].get(employer_id, -1)
+        return np.where(found[1][rows] == code, 1, 2).astype(np.int8)
 
     def diversity_keys(self, rows: np.ndarray) -> np.ndarray:
         """What counts as "the same kind of work" for ``rows``: the occupation, else the title."""
@@ -169,8 +178,10 @@ def wishes_component(candidate: Candidate, feats: PlacementFeatures, rows: np.nd
     when kind, hours and sector share the whole); no wish = no preference."""
     wishes = candidate.wishes
     if wishes.kinds:
-        wanted = np.array([KIND_CODE[k] for k in wishes.kinds], dtype=np.int8)
-        kind = np.isin(feats.kind[rows], wanted).astype(np.float32)
+        # A look-up per place: np.isin's set logic cost more than the rest of the component.
+        wanted = np.zeros(len(PLACEMENT_KINDS), dtype=np.float32)
+        wanted[[KIND_CODE[k] for k in wishes.kinds]] = 1.0
+        kind = wanted[feats.kind[rows]]
     else:
         kind = np.ones(len(rows), dtype=np.float32)
     if wishes.hours_per_week:
@@ -179,8 +190,11 @@ def wishes_component(candidate: Candidate, feats: PlacementFeatures, rows: np.nd
     else:
         hours = np.ones(len(rows), dtype=np.float32)
     if wishes.sectors:
-        wanted = np.array(sorted({term_hash(norm_term(s)) for s in wishes.sectors}), dtype=np.int64)
-        sector = np.isin(feats.sector_hash[rows], wanted).astype(np.float32)
+        hashes = feats.sector_hash[rows]
+        match = np.zeros(len(hashes), dtype=bool)
+        for wanted in {term_hash(norm_term(s)) for s in wishes.sectors}:
+            match |= hashes == wanted
+        sector = match.astype(np.float32)
     else:
         sector = np.ones(len(rows), dtype=np.float32)
     stated = (0.5 * kind + 0.3 * hours + 0.2 * sector).astype(np.float32)

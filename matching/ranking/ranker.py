@@ -302,9 +302,10 @@ class Ranker:
         """Per place of ``rows`` a score it cannot exceed whatever its cosines.
 
         Education, distance, the flagged items and the transfer as :meth:`score`
-        computes them; with ``tight`` also the skills and the stated wishes (about as
-        dear again); every other component at its best (1), and no penalty for central
-        aspects. The nightly run scores only the places whose bound reaches a pool's depth.
+        computes them; with ``tight`` also the skills, the stated wishes and the
+        penalty for central aspects (about as dear again); every other component at
+        its best (1). The nightly run scores only the places whose bound reaches a
+        pool's depth.
         """
         rows = np.asarray(rows, dtype=np.int64)
         w = self.weights
@@ -314,7 +315,10 @@ class Ranker:
         if linked:
             codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
         skills = wishes = 1.0
+        central = 0.0
         if tight:
+            found = aspects.central_penalty_of(feats.centrality, rows, view.aspect_cols, view.aspect_weights)
+            central = 0.0 if found is None else found.astype(np.float64)
             skills = skills_component(c, feats, rows)
             if linked:
                 skills = np.maximum(skills, self.occupations.esco_skills(view.links, codes, weights))
@@ -335,7 +339,8 @@ class Ranker:
                 total = total + w.occupation
             weight_sum += w.occupation
         # Above the float32 sums and the rounding of :func:`combine`.
-        bound = np.clip(total / weight_sum - w.signal_penalty * np.asarray(n_signals), 0.0, 1.0) + 1e-5
+        penalty = w.signal_penalty * np.asarray(n_signals) + w.central_penalty * central
+        bound = np.clip(total / weight_sum - penalty, 0.0, 1.0) + 1e-5
         if c.employer_id:
             bound = bound + SPOOR_ONE_LEAD * (feats.spoor(rows, c.employer_id) == 1)
         return bound

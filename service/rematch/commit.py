@@ -4,7 +4,6 @@ in one transaction), then the digest files and the cleanup."""
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import timedelta
 from pathlib import Path
@@ -23,7 +22,7 @@ from matching.ranking.ranker import SPOOR_ONE_LEAD
 from matching.constraints.reasons import explain_row
 from matching.contract.models import STORED_IDS, Candidate
 from matching.settings import Settings
-from service.db import Database
+from service.db import Database, load_json
 from service.rematch.options import CHUNK, RematchOptions, RunSummary
 from service.rematch.queries import _latest_committed
 from service.rematch.workers import REFUSED_PREFIX, _json, _Written
@@ -84,7 +83,7 @@ class CommitMixin:
             for start in range(0, len(ids), CHUNK):
                 for row_id, text in tx.execute(select(RematchResult.id, cast(RematchResult.entries, Text))
                                                .where(RematchResult.id.in_(ids[start:start + CHUNK]))):
-                    previous_entries[carrying[row_id]] = json.loads(text)
+                    previous_entries[carrying[row_id]] = load_json(text)
             rows = []
             for row in result.new:
                 pk = row["pk"]
@@ -340,7 +339,7 @@ class CommitMixin:
 
         def place_facts(pid: str) -> PlaceFacts:
             if pid in snapshot.row_of:
-                body = json.loads(snapshot.bodies[snapshot.row_of[pid]])
+                body = load_json(snapshot.bodies[snapshot.row_of[pid]])
                 return PlaceFacts(title=body.get("title", ""), kind=body.get("kind", ""), status="open",
                                   positions=int(body.get("positions", 1)),
                                   is_new=last_versions is not None and pid not in last_versions,

@@ -20,6 +20,7 @@ from pydantic import ValidationError
 import matching.batch as batch
 from matching.contract.models import STORED_IDS, Candidate, describe_errors
 from matching.ranking import candidate_text, experience_texts, wanted_text
+from service.db import load_json
 
 # One logger for the whole package, named as the module was before the split, so
 # log settings and filters for `service.rematch` still catch every message.
@@ -90,8 +91,8 @@ def _prepare(raw: _RawPartition) -> tuple[list[batch.CandidateTask], dict[int, s
         if p is not None and p[1] == fingerprint and p[2] == raw.last_run_id:
             row_id, _, _, known, floor, n_primary, ranking = p
             prev = batch.CandidatePool(candidate_id=candidate.id, entries=[], n_primary=n_primary,
-                                       known=tuple((pid, score) for pid, score in json.loads(known)), floor=floor,
-                                       picked=tuple(pid for pid, _ in json.loads(ranking)))
+                                       known=tuple((pid, score) for pid, score in load_json(known)), floor=floor,
+                                       picked=tuple(pid for pid, _ in load_json(ranking)))
         tasks.append(batch.CandidateTask(key=pk, candidate=candidate, vectors=vectors, previous=prev))
         meta[pk] = (fingerprint, text_hash, p[0] if prev is not None else None)
     return tasks, skipped, meta
