@@ -157,3 +157,24 @@ def test_a_hybrid_text_counts_once_and_only_its_slow_part_is_stored():
 
 def test_the_tfidf_encoder_is_not_cached():
     assert CharTfidfEncoder(["een korte tekst", "nog een"]).cache_vectors is False
+
+
+def test_a_cache_of_an_earlier_version_keeps_its_vectors(tmp_path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    enc = CountingEncoder()
+    [vector] = enc.encode(["kok"])
+    conn = sqlite3.connect(path)
+    conn.execute("CREATE TABLE embeddings (model_id TEXT NOT NULL, text_sha256 BLOB NOT NULL, "
+                 "vector BLOB NOT NULL, PRIMARY KEY (model_id, text_sha256)) WITHOUT ROWID")
+    conn.execute("INSERT INTO embeddings VALUES (?, ?, ?)",
+                 (enc.model_id, hashlib.sha256(b"kok").digest(), vector.tobytes()))
+    conn.commit()
+    conn.close()
+    enc.seen.clear()
+    with EmbeddingCache(path) as cache:
+        np.testing.assert_array_equal(cache.encode(enc, ["kok"])[0], vector)
+        assert enc.seen == [] and cache.hits == 1
+    tables = {name for (name,) in sqlite3.connect(path).execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert tables == {"vectors"}
