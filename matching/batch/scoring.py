@@ -59,7 +59,8 @@ def _region_table(table: PlacementTable, rows: np.ndarray, profile: Profile) -> 
     names = table.columns
     narrow = Columns(ord=tuple(names.ord[j] for j in used["ord"]), cond=tuple(names.cond[j] for j in used["cond"]),
                      cat=tuple(names.cat[j] for j in used["cat"]), bin=tuple(names.bin[j] for j in used["bin"]))
-    # Per-place columns the profile never makes ``evaluate`` read stay empty.
+    # Per-place columns the profile never makes ``evaluate`` read stay empty; should it
+    # read one after all, the empty column fails to broadcast: loudly, never silently.
     unread = set()
     if not math.isfinite(profile.max_hours_per_day):
         unread |= {"hours_per_day", "adj_hours_per_day"}
