@@ -161,16 +161,22 @@ def _shortlist(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, depth: int, r
     distance = f.ev.distance_km[f.local]
     bound = ranker.score_bound(view, feats, f.rows, distance, travel, f.n_signals)
     first = min(n, _FIRST_SCORED * depth)
-    scored = np.arange(n)
     if first < n:
         best = np.argpartition(-bound, first - 1)[:first]
-        approx, _ = _full_scores(snap, prep, f, best, ranker, exact=False)
-        reach = np.partition(approx, first - depth)[first - depth] - margin
+        known = np.full(n, np.nan)
+        known[best], _ = _full_scores(snap, prep, f, best, ranker, exact=False)
+        reach = np.partition(known[best], first - depth)[first - depth] - margin
         scored = np.flatnonzero(bound >= reach)
         tight = ranker.score_bound(view, feats, f.rows[scored], distance[scored], travel, f.n_signals[scored],
                                    tight=True)
         scored = scored[tight >= reach]
-    approx, _ = _full_scores(snap, prep, f, scored, ranker, exact=False)
+        # The best bounds were scored already: only the rest are scored now.
+        approx = known[scored]
+        rest = np.flatnonzero(np.isnan(approx))
+        approx[rest], _ = _full_scores(snap, prep, f, scored[rest], ranker, exact=False)
+    else:
+        scored = np.arange(n)
+        approx, _ = _full_scores(snap, prep, f, scored, ranker, exact=False)
     kth = np.partition(approx, len(scored) - depth)[len(scored) - depth]
     return scored[approx >= kth - margin]
 
