@@ -30,6 +30,10 @@ def _may_beat(fresh: PlaceSnapshot, prep: _Prepared, floor: float | None, ranker
     if floor is None:
         return True
     best = float(np.max(fresh.vectors[rows] @ prep.view.vectors.query))
+    # The bound from the text match alone first: it needs no transfer look-up, the
+    # dear part, and on most nights it already says no.
+    if ranker.upper_bound(best + 1e-5, prep.view) + ranker.approx_margin <= floor:
+        return False
     return ranker.upper_bound(best + 1e-5, prep.view, fresh.features, rows) + ranker.approx_margin > floor
 
 
