@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import orjson
 from pydantic import ValidationError
 
 import matching.batch as batch
@@ -99,7 +100,9 @@ def _prepare(raw: _RawPartition) -> tuple[list[batch.CandidateTask], dict[int, s
 
 
 def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    # Compact UTF-8 like json.dumps(ensure_ascii=False, separators=(",", ":")), in a
+    # tenth of the time: every served list passes through here each night.
+    return orjson.dumps(value, option=orjson.OPT_SERIALIZE_NUMPY).decode("utf-8")
 
 
 @dataclass
