@@ -247,10 +247,14 @@ class CommitMixin:
                 if pk in people:  # the problem, not the places its emptied list lost
                     digests[pk] = CandidateDigest(people[pk].id, home_problem=reason[len(REFUSED_PREFIX):])
             by_coach: dict[int, list] = {}
+            digest_rows = []
             for pk, d in digests.items():
                 coach_id = people[pk].coach_id
-                tx.add(RematchDigest(run_id=run.id, candidate_pk=pk, coach_id=coach_id, changes=d.to_json()))
+                digest_rows.append({"run_id": run.id, "candidate_pk": pk, "coach_id": coach_id, "changes": d.to_json()})
                 by_coach.setdefault(coach_id, []).append(d)
+            # One executemany: as ORM objects, thousands of digests were flushed one by one.
+            for start in range(0, len(digest_rows), 5000):
+                tx.execute(insert(RematchDigest.__table__), digest_rows[start:start + 5000])
             summary.digest = {
                 "coaches": len(by_coach), "candidates": len(digests),
                 "new": sum(len(d.new) for d in digests.values()),
