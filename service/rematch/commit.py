@@ -264,7 +264,12 @@ class CommitMixin:
                 "home_problems": sum(bool(d.home_problem) for d in digests.values()),
             }
             exposure_map = {pid: [n, int(snapshot.positions[snapshot.row_of[pid]])] for pid, n in exposures.items()}
-            tx.add(RematchRunData(run_id=run.id, versions=versions, exposures=exposure_map))
+            # Written as JSON text made here (orjson): a version per open place, and the
+            # ORM's json.dumps of them took seconds.
+            tx.execute(insert(RematchRunData.__table__).values(
+                run_id=bindparam("run_id"), versions=self._json_param("versions_json"),
+                exposures=self._json_param("exposures_json")),
+                {"run_id": run.id, "versions_json": _json(versions), "exposures_json": _json(exposure_map)})
             r = tx.get(RematchRun, run.id)
             r.status = "committed"
             r.committed_at = utcnow()
@@ -354,21 +359,30 @@ class CommitMixin:
                                   positions=int(body.get("positions", 1)), employer_id=body.get("employer_id", ""))
             return PlaceFacts(status="gone")
 
-        out = {}
+        # Per candidate the places they lost that are still open: did their belastbaarheid rule them out?
+        dropped_open: dict[int, list[int]] = {}
         for pk, (prev, now) in lists.items():
             now_ids = {s.placement_id for s in now}
-            drops = [s.placement_id for s in prev or () if s.placement_id not in now_ids]
+            rows = [snapshot.row_of[s.placement_id] for s in prev or () if s.placement_id not in now_ids
+                    and s.placement_id in snapshot.row_of and snapshot.positions[snapshot.row_of[s.placement_id]] > 0]
+            if rows:
+                dropped_open[pk] = rows
+        bodies = {}
+        asked = list(dropped_open)
+        for start in range(0, len(asked), CHUNK):  # read in chunks, not a query per candidate
+            bodies.update(tx.execute(select(CandidateRow.pk, CandidateRow.body)
+                                     .where(CandidateRow.pk.in_(asked[start:start + CHUNK]))).all())
+
+        out = {}
+        for pk, (prev, now) in lists.items():
             exceeded = {}
-            open_rows = [snapshot.row_of[pid] for pid in drops
-                         if pid in snapshot.row_of and snapshot.positions[snapshot.row_of[pid]] > 0]
-            if open_rows:
+            if pk in dropped_open and pk in bodies:
                 try:
-                    candidate = Candidate.model_validate(tx.execute(
-                        select(CandidateRow.body).where(CandidateRow.pk == pk)).scalar_one(), context=STORED_IDS)
+                    candidate = Candidate.model_validate(bodies[pk], context=STORED_IDS)
                 except ValidationError:
                     candidate = None
                 if candidate is not None:
-                    exceeded = self._exceeded(candidate, snapshot, open_rows)
+                    exceeded = self._exceeded(candidate, snapshot, dropped_open[pk])
             pids = {s.placement_id for s in now} | {s.placement_id for s in prev or ()}
             d = diff_candidate(people[pk].id, prev, now, {pid: facts(pid) for pid in pids}, exceeded,
                                in_pool={pid for pid, _ in rankings.get(pk, [])}, hidden=hidden.get(pk, set()),
