@@ -10,6 +10,7 @@ from matching.batch.snapshot import PlaceSnapshot
 from matching.constraints.engine import evaluate
 from matching.contract.models import Suggestion
 from matching.ranking import Ranker
+from matching.ranking.ranker import SPOOR_ONE_LEAD
 from matching.settings import Settings
 
 class _Outcome:
@@ -19,22 +20,29 @@ class _Outcome:
     RECOMPUTE = "recompute"  # too many known places went: compute anew
 
 
-def _may_beat(fresh: PlaceSnapshot, prep: _Prepared, floor: float | None, ranker: Ranker) -> bool:
-    """Could any changed place within reach score above ``floor``? A bound from the best
-    text match and the best transfer among them (every other component counted as
-    perfect): most nights, for most candidates, the answer is no, and the
-    constraints and scores are never computed."""
+def _may_beat(fresh: PlaceSnapshot, prep: _Prepared, floor: float | None, ranker: Ranker) -> np.ndarray:
+    """Rows of the changed places within reach that could score above ``floor``: a
+    bound from each one's text match with every other component counted as
+    perfect, then, for those it leaves in, with the transfer as scored. Most
+    nights, for most candidates, none can, and the constraints and scores are
+    never computed; when some can, only those places are evaluated."""
     rows = fresh.region(prep.profile.lat, prep.profile.lon, prep.profile.max_travel_km)
-    if not len(rows):
-        return False
-    if floor is None:
-        return True
-    best = float(np.max(fresh.vectors[rows] @ prep.view.vectors.query))
-    # The bound from the text match alone first: it needs no transfer look-up, the
-    # dear part, and on most nights it already says no.
-    if ranker.upper_bound(best + 1e-5, prep.view) + ranker.approx_margin <= floor:
-        return False
-    return ranker.upper_bound(best + 1e-5, prep.view, fresh.features, rows) + ranker.approx_margin > floor
+    if not len(rows) or floor is None:
+        return rows
+    cosines = fresh.vectors[rows] @ prep.view.vectors.query + 1e-5  # float32: 1e-5 covers its error
+    # The best text match first, with the lead every place of theirs could have: one
+    # number, and for most candidates it already says no.
+    top = [int(np.argmax(cosines))]
+    best = ranker.text_bounds(cosines[top], prep.view, fresh.features, rows[top])
+    lead = SPOOR_ONE_LEAD if prep.candidate.employer_id else 0.0
+    if float(best[0]) + lead + ranker.approx_margin <= floor:
+        return rows[:0]
+    keep = ranker.text_bounds(cosines, prep.view, fresh.features, rows) + ranker.approx_margin > floor
+    rows, cosines = rows[keep], cosines[keep]
+    if len(rows):
+        keep = ranker.text_bounds(cosines, prep.view, fresh.features, rows, transfer=True) + ranker.approx_margin > floor
+        rows = rows[keep]
+    return rows
 
 
 def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: CandidatePool, params: BatchParams,
@@ -42,8 +50,9 @@ def _merge(snap: PlaceSnapshot, changes: ChangeSet, prep: _Prepared, prev: Candi
     """The previous pool with the changed places taken out and merged in (see the module docstring)."""
     kept = [(pid, score) for pid, score in prev.known if pid not in changes.touched]
     fresh: list[tuple[str, float]] = []
-    if len(changes.fresh) and _may_beat(changes.fresh, prep, prev.floor, ranker):
-        f = _feasible(changes.fresh, prep, settings)
+    may_beat = _may_beat(changes.fresh, prep, prev.floor, ranker) if len(changes.fresh) else ()
+    if len(may_beat):
+        f = _feasible(changes.fresh, prep, settings, may_beat)
         pos = np.arange(len(f.rows))
         if len(pos) and prev.floor is not None:
             # Only a place whose cosine-free bound beats the floor can: the rest are not scored.

@@ -96,9 +96,11 @@ def _region_table(table: PlacementTable, rows: np.ndarray, profile: Profile) -> 
     return PlacementTable(columns=narrow, ids=rows, **fields), renumbered
 
 
-def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings) -> _Feasible:
+def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings, region: np.ndarray | None = None) -> _Feasible:
+    """The places of ``region`` (rows, ascending; default all within reach) that fit the candidate."""
     profile = prep.profile
-    region = snap.region(profile.lat, profile.lon, profile.max_travel_km)
+    if region is None:
+        region = snap.region(profile.lat, profile.lon, profile.max_travel_km)
     ev = evaluate(*_region_table(snap.table, region, profile), settings)
     local = np.flatnonzero(ev.feasible)
     return _Feasible(rows=region[local], local=local, ev=ev, n_signals=ev.n_signals[local])

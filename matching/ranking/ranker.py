@@ -345,22 +345,23 @@ class Ranker:
             bound = bound + SPOOR_ONE_LEAD * (feats.spoor(rows, c.employer_id) == 1)
         return bound
 
-    def upper_bound(self, best_cosine: float, view: CandidateView | None = None,
-                    feats: PlacementFeatures | None = None, rows: np.ndarray | None = None) -> float:
-        """The best score any place with at most this cosine can reach; with ``view``,
-        ``feats`` and ``rows``, also bounded by the best transfer among those places."""
-        best = float(self.calibrate(np.array([best_cosine]))[0])
-        w = self.weights
+    def text_bounds(self, cosines: np.ndarray, view: CandidateView, feats: PlacementFeatures,
+                    rows: np.ndarray, transfer: bool = False) -> np.ndarray:
+        """Per place of ``rows`` the best score it can reach with at most this cosine:
+        every component besides the text match at its best, the spoor-1 lead where
+        the place is the candidate's own employer's; with ``transfer``, the
+        occupation component as :meth:`score` computes it (the dear part, so a
+        night asks for it only where the rest leaves a place in)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        best = self.calibrate(np.asarray(cosines, dtype=np.float64)).astype(np.float64)
         others = self._other_weights
-        if self.occupations is not None and view is not None and feats is not None and view.links is not None \
-                and len(rows):
-            # Places judged by their text reach at most the best text match.
-            occupation = self._occupation(view, feats, np.asarray(rows), np.float32(best))
-            others += w.occupation * (float(occupation.max()) - 1.0)
-        bound = (w.semantic * best + others) / self._weight_sum
-        if view is not None and view.candidate.employer_id and (
-                feats is None or rows is None or (feats.spoor(np.asarray(rows), view.candidate.employer_id) == 1).any()):
-            bound += SPOOR_ONE_LEAD
+        if transfer and self.occupations is not None and view.links is not None and len(rows):
+            # Places judged by their text reach at most their text match.
+            occupation = self._occupation(view, feats, rows, best.astype(np.float32)).astype(np.float64)
+            others = others + self.weights.occupation * (occupation - 1.0)
+        bound = (self.weights.semantic * best + others) / self._weight_sum
+        if view.candidate.employer_id:
+            bound = bound + SPOOR_ONE_LEAD * (feats.spoor(np.asarray(rows), view.candidate.employer_id) == 1)
         return bound
 
     def _occupation(self, view: CandidateView, feats: PlacementFeatures, rows: np.ndarray,
