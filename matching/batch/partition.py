@@ -168,8 +168,8 @@ def partitions(keys: Sequence[Hashable], size: int,
     keys are first put in the snapshot's geographic order.
 
     Neighbours in one partition share their places: the places read for their
-    explanations stay in the worker's cache from one candidate to the next. The same keys and homes give the same
-    partitions, so a resumed run finds them again.
+    explanations stay in the worker's cache from one candidate to the next. The
+    same keys and homes give the same partitions, so a resumed run finds them again.
     """
     if size < 1:
         raise ValueError(f"size: must be at least 1, got {size}")

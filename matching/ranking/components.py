@@ -222,7 +222,7 @@ def skills_component(candidate: Candidate, feats: PlacementFeatures, rows: np.nd
     have = np.array(sorted({term_hash(norm_term(s)) for s in candidate.skills}), dtype=np.int64)
     n_asked = n_listed[rows]
     if not len(have) or not len(vocabulary):
-        return (np.zeros(len(rows)) / np.maximum(n_asked, 1)).astype(np.float32)
+        return np.zeros(len(rows), dtype=np.float32)
     at = np.minimum(np.searchsorted(vocabulary, have), len(vocabulary) - 1)
     wanted = np.zeros(len(vocabulary), dtype=bool)
     # Term hashes are never 0, so the padding's position is never marked.

@@ -285,9 +285,8 @@ class Ranker:
         # One order of summation, whoever calls: float32 sums depend on it.
         components = {name: parts[name] for name in COMPONENTS if name in parts}
         scores = combine(components, n_signals, self.weights, central).astype(np.float64)
-        if c.employer_id:
-            # float64: the lead added and taken off again gives back the very score.
-            scores += SPOOR_ONE_LEAD * (feats.spoor(rows, c.employer_id) == 1)
+        # float64: the lead added and taken off again gives back the very score.
+        scores += self._lead(view, feats, rows)
         return scores, components
 
     @staticmethod
@@ -340,10 +339,7 @@ class Ranker:
             weight_sum += w.occupation
         # Above the float32 sums and the rounding of :func:`combine`.
         penalty = w.signal_penalty * np.asarray(n_signals) + w.central_penalty * central
-        bound = np.clip(total / weight_sum - penalty, 0.0, 1.0) + 1e-5
-        if c.employer_id:
-            bound = bound + SPOOR_ONE_LEAD * (feats.spoor(rows, c.employer_id) == 1)
-        return bound
+        return np.clip(total / weight_sum - penalty, 0.0, 1.0) + 1e-5 + self._lead(view, feats, rows)
 
     def text_bounds(self, cosines: np.ndarray, view: CandidateView, feats: PlacementFeatures,
                     rows: np.ndarray, transfer: bool = False) -> np.ndarray:
@@ -359,10 +355,16 @@ class Ranker:
             # Places judged by their text reach at most their text match.
             occupation = self._occupation(view, feats, rows, best.astype(np.float32)).astype(np.float64)
             others = others + self.weights.occupation * (occupation - 1.0)
-        bound = (self.weights.semantic * best + others) / self._weight_sum
-        if view.candidate.employer_id:
-            bound = bound + SPOOR_ONE_LEAD * (feats.spoor(np.asarray(rows), view.candidate.employer_id) == 1)
-        return bound
+        return (self.weights.semantic * best + others) / self._weight_sum + self._lead(view, feats, rows)
+
+    @staticmethod
+    def _lead(view: CandidateView, feats: PlacementFeatures, rows: np.ndarray) -> np.ndarray | float:
+        """Per place of ``rows`` the spoor-1 lead: on the places of the candidate's own
+        employer, 0 elsewhere (and 0 for a candidate without one)."""
+        employer = view.candidate.employer_id
+        if not employer:
+            return 0.0
+        return SPOOR_ONE_LEAD * (feats.spoor(np.asarray(rows, dtype=np.int64), employer) == 1)
 
     def _occupation(self, view: CandidateView, feats: PlacementFeatures, rows: np.ndarray,
                     semantic, codes: np.ndarray | None = None, weights: np.ndarray | None = None) -> np.ndarray:
