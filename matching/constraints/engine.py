@@ -21,7 +21,7 @@ import numpy as np
 from matching.constraints.earnings import EARNINGS_ITEM, below_passend
 from matching.constraints.table import Columns, PlacementTable, Profile, bits, codes_of
 from matching.reference.fml import EVENING_NIGHT_ITEM, HOURS_PER_DAY_ITEM, HOURS_PER_WEEK_ITEM
-from matching.reference.geo import haversine_km
+from matching.reference.distance import arc_km, squared_chords, unit_points
 from matching.settings import Settings, get_settings
 
 PASS, SIGNAL, ADJUST, EXCEED = 0, 1, 2, 3
@@ -100,8 +100,12 @@ def _verdict(exceed: np.ndarray, signal: np.ndarray | None = None, cured: np.nda
     return out
 
 
-def evaluate(table: PlacementTable, profile: Profile, settings: Settings | None = None) -> Evaluation:
-    """The contract's verdict table for one candidate against all places in `table`."""
+def evaluate(table: PlacementTable, profile: Profile, settings: Settings | None = None,
+             distance_km: np.ndarray | None = None) -> Evaluation:
+    """The contract's verdict table for one candidate against all places in `table`.
+
+    ``distance_km``: each place's distance from the candidate's home, when the caller
+    measured it already (as this function would: see ``PlaceSnapshot.reach``)."""
     settings = settings or get_settings()
     cols = table.columns
     n = len(table)
@@ -157,7 +161,11 @@ def evaluate(table: PlacementTable, profile: Profile, settings: Settings | None 
             rows.append(_verdict(exceed, np.abs(hours - limit) <= _HOURS_EPS, cured))
             items.append(item)
 
-    distance = haversine_km(profile.lat, profile.lon, table.lat, table.lon)
+    distance = distance_km
+    if distance is None:
+        distance = arc_km(squared_chords(unit_points(profile.lat, profile.lon), table.points()))
+    elif len(distance) != n:
+        raise ValueError(f"distance_km: {len(distance)} distances for {n} places")
     limit = profile.max_travel_km
     # A location that no longer resolves has a NaN point; "not within reach" (rather
     # than "farther than the limit", which NaN never is) keeps such a place out.

@@ -31,6 +31,7 @@ from matching.reference.fml import (
     FmlCatalogue,
     load_catalogue,
 )
+from matching.reference.distance import unit_points
 from matching.settings import Settings, get_settings
 
 
@@ -100,6 +101,19 @@ class PlacementTable:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def points(self) -> np.ndarray:
+        """The places' unit vectors (3, n), for distances (:mod:`matching.reference.distance`).
+
+        Computed once per table: a live index and a night's snapshot measure every
+        candidate's distances from them. Tables are filled before they are used;
+        should ``lat`` or ``lon`` be replaced after all, the points follow.
+        """
+        cached = self.__dict__.get("_points")
+        if cached is None or cached[0] is not self.lat or cached[1] is not self.lon:
+            cached = (self.lat, self.lon, unit_points(self.lat, self.lon).reshape(3, -1))
+            self.__dict__["_points"] = cached
+        return cached[2]
 
     @classmethod
     def empty(cls, n: int, columns: Columns | None = None) -> "PlacementTable":
