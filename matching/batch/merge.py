@@ -29,7 +29,7 @@ def _may_beat(fresh: PlaceSnapshot, prep: _Prepared, floor: float | None, ranker
     rows = fresh.region(prep.profile.lat, prep.profile.lon, prep.profile.max_travel_km)
     if not len(rows) or floor is None:
         return rows
-    cosines = fresh.vectors[rows] @ prep.view.vectors.query + 1e-5  # float32: 1e-5 covers its error
+    cosines = fresh.gather(rows) @ prep.view.vectors.query + 1e-5  # float32: 1e-5 covers its error
     # The best text match first, with the lead every place of theirs could have: one
     # number, and for most candidates it already says no.
     top = [int(np.argmax(cosines))]

@@ -83,8 +83,9 @@ def _region_table(table: PlacementTable, rows: np.ndarray, profile: Profile) -> 
         elif not kind:
             fields[name] = values[rows]
         elif used[kind]:
-            # Column by column: numpy's 2-D gathers (``np.ix_``) took ten times longer.
-            fields[name] = np.stack([values[rows, j] for j in used[kind]], axis=1)
+            # Whole rows, then the columns: numpy's 2-D gathers (``np.ix_``) took ten
+            # times longer, and column by column half as long again.
+            fields[name] = np.take(values, rows, axis=0)[:, used[kind]]
         else:
             fields[name] = np.zeros((len(rows), 0), dtype=values.dtype)
     renumbered = replace(
@@ -100,8 +101,10 @@ def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings, region: 
     """The places of ``region`` (rows, ascending; default all within reach) that fit the candidate."""
     profile = prep.profile
     if region is None:
-        region = snap.region(profile.lat, profile.lon, profile.max_travel_km)
-    ev = evaluate(*_region_table(snap.table, region, profile), settings)
+        region, distance = snap.reach(profile.lat, profile.lon, profile.max_travel_km)
+    else:
+        distance = snap.distances(profile.lat, profile.lon, region)
+    ev = evaluate(*_region_table(snap.table, region, profile), settings, distance_km=distance)
     local = np.flatnonzero(ev.feasible)
     return _Feasible(rows=region[local], local=local, ev=ev, n_signals=ev.n_signals[local])
 
@@ -109,7 +112,7 @@ def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings, region: 
 def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.ndarray, ranker: Ranker,
                  exact: bool = True):
     rows = f.rows[pos]
-    vectors = snap.vectors[rows]
+    vectors = snap.gather(rows)
     if exact:
         # Exact cosines make a place score the same here, in a merge and in the live list.
         cosine = ranker.cosines(vectors, prep.view.vectors.query)
@@ -190,7 +193,7 @@ _FIRST_SCORED = 2
 
 def _render(snap, prep, f, short, picked, scores, components, ranker: Ranker) -> list[Suggestion]:
     rows = f.rows[short[picked]]
-    fit = ranker.place_fit(prep.view, snap.vectors[rows], snap.features, rows)
+    fit = ranker.place_fit(prep.view, snap.gather(rows), snap.features, rows)
     out = []
     for rank, (k, row) in enumerate(zip(picked, rows), start=1):
         placement = snap.placement_for_text(row)

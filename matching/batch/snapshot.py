@@ -13,6 +13,7 @@ import orjson
 from matching.constraints.engine import Columns, PlacementTable
 from matching.contract.models import STORED_IDS, Location, Placement, WageRange
 from matching.ranking import PlacementFeatures, Ranker
+from matching.reference.distance import arc_km, chord_limit, squared_chords, unit_points
 from matching.reference.fml import load_catalogue
 
 # One degree of latitude in km, and a margin so the box always holds the circle.
@@ -157,6 +158,11 @@ class PlaceSnapshot:
             positions=np.concatenate([kept.positions, fresh.positions])[order])
         return merged
 
+    def gather(self, rows: np.ndarray) -> np.ndarray:
+        """The vectors of ``rows``: ``np.take`` along the rows, a quarter quicker than
+        indexing, and a candidate reads a thousand vectors of a thousand numbers."""
+        return np.take(self.vectors, np.asarray(rows, dtype=np.int64), axis=0)
+
     def without_vectors(self) -> "PlaceSnapshot":
         light = PlaceSnapshot.__new__(PlaceSnapshot)
         light.__setstate__({**self.__getstate__(), "vectors": None})
@@ -216,14 +222,32 @@ class PlaceSnapshot:
 
     def region(self, lat: float, lon: float, km: float) -> np.ndarray:
         """Rows of every place within ``km`` of (lat, lon), and a few just beyond; ascending."""
-        if not len(self):
-            return np.zeros(0, np.int64)
-        dlat, dlon = _box(lat, km)
-        runs = self.runs(lat - dlat, lat + dlat, lon - dlon, lon + dlon)
-        if not runs:
-            return np.zeros(0, np.int64)
-        rows = np.concatenate([np.arange(lo, hi) for lo, hi in runs])
-        return rows[np.abs(self.table.lat[rows] - lat) <= dlat]
+        return self.reach(lat, lon, km)[0]
+
+    def reach(self, lat: float, lon: float, km: float) -> tuple[np.ndarray, np.ndarray]:
+        """:meth:`region` and the distance in km of each of its places, as ``evaluate`` measures it."""
+        rows: list[np.ndarray] = []
+        chords: list[np.ndarray] = []
+        if len(self):
+            dlat, dlon = _box(lat, km)
+            here, points = unit_points(lat, lon), self.table.points()
+            # The circle within the box: a fifth of the box lies beyond reach in its
+            # corners, and every place kept costs a verdict. The margin keeps a place
+            # the verdict would put just within reach, whatever the rounding.
+            limit = chord_limit(km) * (1 + 1e-6)
+            for lo, hi in self.runs(lat - dlat, lat + dlat, lon - dlon, lon + dlon):
+                squared = squared_chords(here, points[:, lo:hi])
+                keep = np.flatnonzero(squared <= limit)
+                rows.append(keep + lo)
+                chords.append(squared[keep])
+        if not rows:
+            return np.zeros(0, np.int64), np.zeros(0)
+        return np.concatenate(rows), arc_km(np.concatenate(chords))
+
+    def distances(self, lat: float, lon: float, rows: np.ndarray) -> np.ndarray:
+        """The distance in km of each of ``rows`` from (lat, lon), as ``evaluate`` measures it."""
+        points = self.table.points()
+        return arc_km(squared_chords(unit_points(lat, lon), points[:, np.asarray(rows, dtype=np.int64)]))
 
 
 _CELL_KEY = 1000.0  # more than the 360 degrees of longitude a band spans
