@@ -100,6 +100,13 @@ class PlacementFeatures:
             employer=np.array([p.employer_id for p in placements], dtype=str),
         )
 
+    def links_of(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The occupation links of ``rows`` (row numbers): (codes, weights), each (len(rows), links).
+
+        ``np.take`` along the rows: indexing a 2-D array with a row list took three times longer.
+        """
+        return np.take(self.occupation_links, rows, axis=0), np.take(self.occupation_weights, rows, axis=0)
+
     def take(self, rows: np.ndarray) -> "PlacementFeatures":
         rows = np.asarray(rows)
         if rows.dtype == bool:
@@ -140,15 +147,16 @@ class PlacementFeatures:
 
     def skill_index(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The skills as positions into one sorted vocabulary of term hashes:
-        (vocabulary, (n, k) int32 positions, skills listed per place). Built on first
+        (vocabulary, (k, n) int32 positions, skills listed per place). Built on first
         use: a candidate's overlap with thousands of places is then one boolean
-        look-up, where ``np.isin`` sorted the hashes of every place for every call."""
-        found = self.__dict__.get("_skill_index")
+        look-up, where ``np.isin`` sorted the hashes of every place for every call.
+        Positions are stored skill slot by skill slot, so a look-up reads contiguous rows."""
+        found = self.__dict__.get("_skill_slots")
         if found is None:
             vocabulary, positions = np.unique(self.skill_hashes, return_inverse=True)
-            found = (vocabulary, positions.reshape(self.skill_hashes.shape).astype(np.int32),
+            found = (vocabulary, np.ascontiguousarray(positions.reshape(self.skill_hashes.shape).T, dtype=np.int32),
                      np.count_nonzero(self.skill_hashes, axis=1))
-            self.__dict__["_skill_index"] = found
+            self.__dict__["_skill_slots"] = found
         return found
 
     def spoor(self, rows: np.ndarray, employer_id: str | None) -> np.ndarray:
@@ -227,7 +235,10 @@ def skills_component(candidate: Candidate, feats: PlacementFeatures, rows: np.nd
     wanted = np.zeros(len(vocabulary), dtype=bool)
     # Term hashes are never 0, so the padding's position is never marked.
     wanted[at[vocabulary[at] == have]] = True
-    overlap = np.count_nonzero(wanted[positions[rows]], axis=1)
+    # Slot by slot: counting over the short last axis of a (rows, k) gather took three times longer.
+    overlap = np.zeros(len(rows), dtype=np.int64)
+    for slot in positions:
+        overlap += wanted[slot[rows]]
     return (overlap / np.maximum(n_asked, 1)).astype(np.float32)
 
 

@@ -277,7 +277,7 @@ class Ranker:
         }
         if self.occupations is not None and view.links is not None:
             # Gathered once for the occupation and the ESCO skills both.
-            codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
+            codes, weights = feats.links_of(rows)
             parts["occupation"] = self._occupation(view, feats, rows, semantic, codes, weights)
             skills = np.maximum(skills, self.occupations.esco_skills(view.links, codes, weights))
         parts["skills"] = skills
@@ -312,7 +312,7 @@ class Ranker:
         linked = self.occupations is not None and view.links is not None
         codes = weights = None
         if linked:
-            codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
+            codes, weights = feats.links_of(rows)
         skills = wishes = 1.0
         central = 0.0
         if tight:
@@ -372,7 +372,7 @@ class Ranker:
         (``semantic``, per place or one bound for all) where there is no occupation to go on.
         ``codes`` and ``weights``: the rows' links, when the caller has them at hand."""
         if codes is None:
-            codes, weights = feats.occupation_links[rows], feats.occupation_weights[rows]
+            codes, weights = feats.links_of(rows)
         semantic = np.broadcast_to(np.asarray(semantic, np.float32), (len(rows),))
         best = self.occupations.best_transfer(view.links, codes, weights)
         if best is None or not any(view.links.links):
@@ -411,10 +411,10 @@ class Ranker:
         exp = view.vectors.experiences
         text = np.vstack([self.calibrate(self.cosines(place_vectors, v), "experience") for v in exp]) \
             if len(exp) else np.zeros((0, len(rows)), np.float32)
-        codes = feats.occupation_links[rows]
+        codes, link_weights = feats.links_of(rows)
         transfer = None
         if self.occupations is not None and view.links is not None and len(exp):
-            transfer = self.occupations.transfer(view.links, codes, feats.occupation_weights[rows])
+            transfer = self.occupations.transfer(view.links, codes, link_weights)
         wish = None
         if view.vectors.wish is not None:
             wish = self.calibrate(self.cosines(place_vectors, view.vectors.wish), "experience")
