@@ -106,7 +106,7 @@ def _feasible(snap: PlaceSnapshot, prep: _Prepared, settings: Settings, region: 
         distance = snap.distances(profile.lat, profile.lon, region)
     ev = evaluate(*_region_table(snap.table, region, profile), settings, distance_km=distance)
     local = np.flatnonzero(ev.feasible)
-    return _Feasible(rows=region[local], local=local, ev=ev, n_signals=ev.n_signals[local])
+    return _Feasible(rows=region[local], local=local, ev=ev, n_signals=ev.signals_at(local))
 
 
 def _full_scores(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, pos: np.ndarray, ranker: Ranker,
@@ -143,7 +143,8 @@ def _match_one(snap: PlaceSnapshot, prep: _Prepared, params: BatchParams, settin
     n_primary, picked = ranker.pick(order, scores, snap.features.diversity_keys(f.rows[pos]), params.top,
                                     params.reserve)
     entries = _render(snap, prep, f, pos, picked, scores, components, ranker)
-    known = tuple((str(snap.ids[f.rows[pos[k]]]), float(scores[k])) for k in order[:depth])
+    best = order[:depth]
+    known = tuple(zip(map(str, snap.ids[f.rows[pos[best]]].tolist()), scores[best].tolist()))
     floor = float(scores[order[depth - 1]]) if n > depth else None
     return CandidatePool(candidate_id=c.id, entries=entries, n_primary=n_primary, known=known, floor=floor,
                          picked=tuple(e.placement_id for e in entries))
@@ -157,9 +158,10 @@ def _shortlist(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, depth: int, r
     exact cosines. Most places need not even the float32 score: bounds that take
     no cosine (:meth:`Ranker.score_bound`, a cheap one for all, a tighter one
     for what the cheap one lets through) rule them out once the places with the
-    best bounds have been scored. Every place whose bound reaches the
-    ``depth``-th best of those is scored, so the ``depth``-th best over all
-    places, and the places kept, are the ones scoring every place would give.
+    best bounds have been scored. The others are scored best tight bound first
+    until the bound of the next falls short of the ``depth``-th best so far (less
+    the margin), so the ``depth``-th best over all places, and the places kept,
+    are the ones scoring every place would give.
     """
     n, margin = len(f.rows), ranker.approx_margin
     view, feats, travel = prep.view, snap.features, prep.profile.max_travel_km
@@ -174,11 +176,26 @@ def _shortlist(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, depth: int, r
         scored = np.flatnonzero(bound >= reach)
         tight = ranker.score_bound(view, feats, f.rows[scored], distance[scored], travel, f.n_signals[scored],
                                    tight=True)
-        scored = scored[tight >= reach]
-        # The best bounds were scored already: only the rest are scored now.
+        keep = tight >= reach
+        scored, tight = scored[keep], tight[keep]
+        # The rest (the best bounds were scored already) by their tight bound, a slice at
+        # a time: each slice raises the ``depth``-th best score so far, and once the next
+        # bound falls below it, less the margin, no place left can come within the margin
+        # of the ``depth``-th best. A third fewer places are scored than all that reach.
         approx = known[scored]
         rest = np.flatnonzero(np.isnan(approx))
-        approx[rest], _ = _full_scores(snap, prep, f, scored[rest], ranker, exact=False)
+        rest = rest[np.argsort(-tight[rest], kind="stable")]
+        seen = known[best]
+        kth = np.partition(seen, first - depth)[first - depth]
+        for start in range(0, len(rest), _SLICE):
+            part = rest[start:start + _SLICE]
+            if tight[part[0]] < kth - margin:
+                break
+            approx[part], _ = _full_scores(snap, prep, f, scored[part], ranker, exact=False)
+            seen = np.concatenate([seen, approx[part]])
+            kth = np.partition(seen, len(seen) - depth)[len(seen) - depth]
+        done = ~np.isnan(approx)
+        scored, approx = scored[done], approx[done]
     else:
         scored = np.arange(n)
         approx, _ = _full_scores(snap, prep, f, scored, ranker, exact=False)
@@ -189,6 +206,8 @@ def _shortlist(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, depth: int, r
 # How many times a pool's depth of places, best bounds first, are scored to learn
 # what score the depth takes.
 _FIRST_SCORED = 2
+# Places scored at a time after those, best tight bound first (see _shortlist).
+_SLICE = 64
 
 
 def _render(snap, prep, f, short, picked, scores, components, ranker: Ranker) -> list[Suggestion]:

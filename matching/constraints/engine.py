@@ -65,9 +65,15 @@ class Evaluation:
     @property
     def n_signals(self) -> np.ndarray:
         """Items the coach must act on per place: the flagged ones and the adjusted ones."""
+        return self.signals_at(np.arange(len(self.available)))
+
+    def signals_at(self, places: np.ndarray) -> np.ndarray:
+        """:attr:`n_signals` of the given places (positions) only: a night asks for the
+        third of a region that fits."""
         if not len(self.items):
-            return np.zeros(len(self.available), int)
-        return ((self.verdicts == SIGNAL) | (self.verdicts == ADJUST)).sum(axis=0)
+            return np.zeros(len(places), int)
+        v = np.take(self.verdicts, places, axis=1)
+        return ((v == SIGNAL) | (v == ADJUST)).sum(axis=0)
 
     @property
     def adjusted(self) -> np.ndarray:

@@ -395,8 +395,8 @@ class Ranker:
         primary = diversify(order, scores, keys, top)
         picked = list(primary)
         if reserve:
-            chosen = set(picked)
-            rest = np.array([k for k in order if k not in chosen], dtype=np.int64)
+            order = np.asarray(order, dtype=np.int64)
+            rest = order[~np.isin(order, primary)]
             picked += list(diversify(rest, scores, keys, reserve))
         return len(primary), np.asarray(picked, dtype=np.int64)
 
