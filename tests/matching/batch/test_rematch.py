@@ -3,11 +3,13 @@ one bad candidate skipped, partitions that can run anywhere (pickled)."""
 
 from __future__ import annotations
 
+import math
 import pickle
 
 import numpy as np
 import pytest
 
+from matching.constraints.engine import Profile, evaluate
 from matching.live.matcher import Matcher
 from matching.batch import (
     BatchParams,
@@ -93,6 +95,21 @@ def test_region_holds_every_place_within_reach():
         rows = set(snap.region(lat, lon, km).tolist())
         dist = haversine_km(lat, lon, snap.table.lat, snap.table.lon)
         assert set(np.flatnonzero(dist <= km).tolist()) <= rows
+        # The circle, not its box: nothing kept lies more than a hair beyond reach.
+        assert rows <= set(np.flatnonzero(dist <= km * 1.0001).tolist())
+
+
+def test_reach_measures_distances_as_the_verdicts_do():
+    ps = places(400, seed=4)
+    snap = PlaceSnapshot.build(ps, None, ranker=ranker_of(HashingEncoder()))
+    for lat, lon, km in [(52.09, 5.12, 45), (51.44, 5.47, 80)]:
+        rows, distance = snap.reach(lat, lon, km)
+        profile = Profile(ord_levels=(), cond_required=(), cat_limited=(), bin_limited=(),
+                          max_hours_per_day=math.inf, max_hours_per_week=math.inf, no_evening=False,
+                          no_night=False, lat=lat, lon=lon, max_travel_km=km)
+        measured = evaluate(snap.table.take(rows), profile).distance_km
+        assert np.array_equal(distance, measured)  # to the last bit: the verdicts read these
+        assert np.array_equal(snap.distances(lat, lon, rows), measured)
 
 
 def _change(ps, encoder, closed_rows, changed_rows, n_added, seed):
