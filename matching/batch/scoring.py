@@ -207,7 +207,7 @@ def _shortlist(snap: PlaceSnapshot, prep: _Prepared, f: _Feasible, depth: int, r
 # what score the depth takes.
 _FIRST_SCORED = 2
 # Places scored at a time after those, best tight bound first (see _shortlist).
-_SLICE = 64
+_SLICE = 192
 
 
 def _render(snap, prep, f, short, picked, scores, components, ranker: Ranker) -> list[Suggestion]:
