@@ -27,7 +27,7 @@ from fastapi.responses import RedirectResponse
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
 
-from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS, keep_ids
+from matching.contract.models import EDUCATION_LEVELS, PLACEMENT_KINDS, ResolvedLocation, keep_ids
 from service.errors import Refused
 from service.ids import PathId, path_id
 from service.routes import introductions as intro_api
@@ -86,7 +86,9 @@ def home(request: Request):
                "status": p.status, "status_label": STATUS_LABELS[p.status], "positions": p.positions,
                "introductions": active.get(p.id, 0), "hours": p.hours_per_week,
                # Two places with one title are told apart by where they are.
-               "where": p.location.postcode or p.location.place or "-"} for p in page.items]
+               "where": p.location.postcode or p.location.place or "-",
+               # A stored location that no longer resolves: the place reaches nobody until corrected.
+               "location_problem": p.location.problem} for p in page.items]
     return render(request, "employer/home.html", {
         "places": places, "more": page.total - len(places),
         "introductions": [_intro_view(i) for i in intros],
@@ -137,6 +139,7 @@ def place_page(request: Request, placement_id: PathId):
     intros = intro_api.placement_introductions(ctx, user.principal, placement_id).items
     return render(request, "employer/place.html", {
         "place": place, "kind_label": KIND_CHOICES[place.kind], "status_label": STATUS_LABELS[place.status],
+        "location": ResolvedLocation.of(place.location),
         "demands": qs.demand_summary(place.demands), "other_demands": place_form.other_demand_count(place.demands),
         "adjustments": aq.adjustment_summary(place.demands, place.adjustments) + place_form.time_adjust_summary(place),
         "other_adjustments": place_form.other_adjust_count(place.adjustments),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 from sqlalchemy import select
 
 from service.rematch import RematchOptions, run_rematch
-from service.tables import CandidateRow
+from service.tables import CandidateRow, PlacementRow
 from tests.conftest import HashingEncoder
 from tests.service.conftest import candidate_json, placement_json
 
@@ -58,3 +60,23 @@ def test_the_profile_form_refuses_an_ambiguous_place_beside_the_field_in_dutch(w
     assert client.post("/coach/kandidaten/nieuw", data=data, follow_redirects=False).status_code == 303
     page = client.get("/coach/kandidaten/c-new").text
     assert "Bergen (L) <span class=\"muted\">(= Bergen (Limburg))</span>" in page
+
+
+def test_the_employer_sees_where_a_place_lies_and_when_it_cannot_be_placed(web):
+    w = web.world
+    for pid, postcode in (("p-utrecht", "3511"), ("p-hengelo", "1861")):
+        assert w.client.post("/v1/placements", json=placement_json(id=pid, location={"postcode": postcode}),
+                             headers=w.h("employer")).status_code == 201
+    with w.db.write() as tx:  # stored before place names were checked for ambiguity
+        row = tx.execute(select(PlacementRow).where(PlacementRow.id == "p-hengelo")).scalar_one()
+        row.body = {**row.body, "location": {"place": "Hengelo"}}
+    employer = web.client("employer")
+    page = employer.get("/werkgever/plekken/p-utrecht").text
+    assert "3511 <span class=\"muted\">(= Utrecht (Utrecht))</span>" in page
+    assert "niet te bepalen" not in page
+    page = employer.get("/werkgever/plekken/p-hengelo").text
+    assert ("Locatie niet te bepalen:</strong> place: &#39;Hengelo&#39; is ambiguous" in page
+            and "tot dan wordt deze plek aan geen kandidaat voorgesteld" in page)
+    home = employer.get("/werkgever").text
+    assert home.count("Locatie niet te bepalen") == 1
+    assert re.search(r'href="/werkgever/plekken/p-hengelo".*?Locatie niet te bepalen', home, re.S)
