@@ -43,6 +43,7 @@ if not MELO_JSON.exists():
     subprocess.run([sys.executable, "../benchmarks/melo.py", "--json", str(MELO_JSON)], check=True,
                    stdout=subprocess.DEVNULL)
 ours = json.loads(MELO_JSON.read_text())
+ours = ours[0] if isinstance(ours, list) else ours  # one row per encoder configuration; the first is the default
 published = pd.DataFrame([
     ("OpenAI text-embedding-3-large", 0.494, 0.572), ("e5-mistral-7b", 0.488, 0.565),
     ("multilingual-e5-large", 0.428, 0.506), ("bge-m3", 0.430, 0.505),
