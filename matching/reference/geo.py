@@ -120,7 +120,10 @@ class _Entry:
 class Gazetteer:
     postcodes: dict[str, Locality]
     names: dict[str, list[_Entry]] = field(repr=False)
-    alternates: dict[str, Locality] = field(repr=False)
+    # Other names (GeoNames' alternate names: old spellings, local forms) of places
+    # no main name is spelled like; resolved by the same rule as main names, so one
+    # alternate shared by two towns far apart is refused with both, not guessed.
+    alternates: dict[str, list[_Entry]] = field(repr=False)
 
     def __post_init__(self) -> None:
         codes = sorted(self.postcodes)
@@ -146,15 +149,15 @@ class Gazetteer:
     def resolve(self, name: str) -> Locality:
         """The one place ``name`` means; refuses an unknown or an ambiguous name with the choices."""
         key = normalise_place(name)
-        if key in self.names:
-            return self._pick(name, self.names[key], None)
         split = split_qualifier(name)
+        base = qualifier = None
         if split is not None:
             base, qualifier = normalise_place(split[0]), normalise_place(split[1])
-            if base in self.names:
-                return self._pick(name, self.names[base], qualifier)
-        if key in self.alternates:
-            return self.alternates[key]
+        for table in (self.names, self.alternates):
+            if key in table:
+                return self._pick(name, table[key], None)
+            if base in table:
+                return self._pick(name, table[base], qualifier)
         raise UnknownPlace(f"unknown place {name!r}")
 
     def place(self, name: str) -> tuple[float, float] | None:
@@ -231,7 +234,7 @@ def read_gazetteer(geo_dir: Path) -> Gazetteer:
         candidates.setdefault(normalise_place(place), []).append(
             _Entry(centre, population=0, real=True, postcodes=len(locs)))
 
-    alternates: dict[str, tuple[int, Locality]] = {}
+    alternates: dict[str, list[_Entry]] = {}
     with (geo_dir / PLACES_FILE).open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             pop = int(float(row["population"] or 0))
@@ -243,14 +246,13 @@ def read_gazetteer(geo_dir: Path) -> Gazetteer:
             real = pop >= REAL_POPULATION or row["featurecode"] in ("PPLA", "PPLA2", "PPLC")
             for key in {normalise_place(name), normalise_place(row["asciiname"])} - {""}:
                 candidates.setdefault(key, []).append(_Entry(loc, population=pop, real=real))
-            for alt in [*(row["alternatenames"] or "").split(","), row["name"]]:
-                key = normalise_place(alt)
-                if key and (key not in alternates or pop > alternates[key][0]):
-                    alternates[key] = (pop, loc)
+            for key in {normalise_place(alt) for alt in [*(row["alternatenames"] or "").split(","), row["name"]]}:
+                if key:
+                    alternates.setdefault(key, []).append(_Entry(loc, population=pop, real=real))
 
     names = {key: _merge_same_places(entries) for key, entries in candidates.items()}
     return Gazetteer(postcodes=postcodes, names=names,
-                     alternates={k: loc for k, (_, loc) in alternates.items() if k not in names})
+                     alternates={k: _merge_same_places(v) for k, v in alternates.items() if k not in names})
 
 
 def _merge_same_places(entries: list[_Entry]) -> list[_Entry]:

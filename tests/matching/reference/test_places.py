@@ -101,3 +101,20 @@ def test_a_stored_place_whose_location_no_longer_resolves_is_never_suggested():
     assert [(i.item, i.reason) for i in miss.items if i.verdict == "exceed"] == [
         ("travel", "Reisafstand onbekend: de woonplaats of werkplek is niet eenduidig")]
     assert judge(candidate, lost).feasible is False  # the plain per-pair rules agree
+
+
+def test_an_other_name_two_towns_share_is_refused_with_both_not_guessed():
+    """GeoNames' alternate names: 'Ouderkerk' is what people in both Ouderkerks say;
+    the bigger one was taken silently, 50 km from the other."""
+    with pytest.raises(AmbiguousPlace) as err:
+        load_gazetteer().resolve("Ouderkerk")
+    assert err.value.choices == ["Ouderkerk aan de Amstel (Noord-Holland)", "Ouderkerk aan den IJssel (Zuid-Holland)"]
+    loc = load_gazetteer().resolve("Ouderkerk (ZH)")
+    assert (loc.place, loc.province) == ("Ouderkerk aan den IJssel", "Zuid-Holland")
+    loc = load_gazetteer().resolve("Ouderkerk, Noord-Holland")
+    assert (loc.place, loc.province) == ("Ouderkerk aan de Amstel", "Noord-Holland")
+
+
+@pytest.mark.parametrize("typed,place", [("Den Bosch", "'s-Hertogenbosch"), ("The Hague", "Den Haag")])
+def test_an_other_name_of_one_town_still_finds_it(typed, place):
+    assert load_gazetteer().resolve(typed).place == place
