@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import stat
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,6 +74,20 @@ def _sqlite_engine(url: URL, immediate: bool) -> Engine:
     return engine
 
 
+def _warn_if_readable_by_others(path: Path) -> None:
+    """An existing database file others may read (made by an older version, or by hand)
+    is named in the log, not changed: the operator may share it on purpose (a backup
+    user's group); it holds candidates' medical limits."""
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return
+    if mode & 0o077:
+        log.warning("the database file %s can be read or written by others than its owner (mode %04o); it holds "
+                    "candidates' medical data: `chmod 600 %s` (and its -wal and -shm files) unless that is meant",
+                    path, mode, path)
+
+
 class Database:
     """Engines and sessions for one database URL."""
 
@@ -84,7 +99,8 @@ class Database:
             if path and path != ":memory:" and not path.startswith("file:"):
                 # Created here, 0600, before SQLite opens it: SQLite would create it with
                 # the umask's mode (often 0644), and gives the -wal and -shm the same mode.
-                create_private_file(path)
+                if not create_private_file(path):
+                    _warn_if_readable_by_others(Path(path))
             self.engine = _sqlite_engine(self.url, immediate=False)
             self.write_engine = _sqlite_engine(self.url, immediate=True)
         else:

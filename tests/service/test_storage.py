@@ -107,3 +107,20 @@ def test_migration_0004_fills_the_employer_column_and_empty_conditions(database_
     db.dispose()
     assert employers == {"c-1": "e-7", "c-2": None, "c-3": None}
     assert conditions == []
+
+
+def test_an_existing_database_file_others_can_read_is_named_in_the_log(tmp_path, caplog):
+    import logging
+    import os
+
+    from service.db import Database
+
+    shared = tmp_path / "old.db"
+    Database(f"sqlite:///{shared}").engine.dispose()  # created 0600: nothing to say
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]
+    os.chmod(shared, 0o644)  # as an older version, or a hand-made file, left it
+    with caplog.at_level(logging.WARNING, logger="service.db"):
+        Database(f"sqlite:///{shared}").engine.dispose()
+    [record] = [r for r in caplog.records if r.name == "service.db"]
+    assert "mode 0644" in record.getMessage() and f"chmod 600 {shared}" in record.getMessage()
+    assert oct(os.stat(shared).st_mode & 0o777) == "0o644"  # named, not changed
