@@ -12,6 +12,14 @@ from tests.conftest import HashingEncoder
 from tests.service.conftest import candidate_json, placement_json
 
 
+def stored_as_before(world, table, record_id: str, field: str) -> None:
+    """A record whose location is the ambiguous 'Hengelo', as stored before place
+    names were checked for ambiguity: it is read back unresolved."""
+    with world.db.write() as tx:
+        row = tx.execute(select(table).where(table.id == record_id)).scalar_one()
+        row.body = {**row.body, field: {"place": "Hengelo"}}
+
+
 def test_the_candidate_page_and_its_suggestions_name_the_resolved_home(web):
     w = web.world
     assert w.client.post("/v1/placements", json=placement_json(id="p-u", location={"postcode": "3511"}),
@@ -29,9 +37,7 @@ def test_an_unresolved_home_is_flagged_on_the_profile_the_list_and_the_start_pag
     w = web.world
     assert w.client.post("/v1/candidates", json=candidate_json(id="c-b", home={"postcode": "1861"}),
                          headers=w.h("coach")).status_code == 201
-    with w.db.write() as tx:  # stored before place names were checked for ambiguity
-        row = tx.execute(select(CandidateRow).where(CandidateRow.id == "c-b")).scalar_one()
-        row.body = {**row.body, "home": {"place": "Hengelo"}}
+    stored_as_before(w, CandidateRow, "c-b", "home")
     coach = web.client("coach")
     page = coach.get("/coach/kandidaten/c-b").text
     assert "Woonplaats niet te bepalen:</strong> place: &#39;Hengelo&#39; is ambiguous" in page
@@ -67,9 +73,7 @@ def test_the_employer_sees_where_a_place_lies_and_when_it_cannot_be_placed(web):
     for pid, postcode in (("p-utrecht", "3511"), ("p-hengelo", "1861")):
         assert w.client.post("/v1/placements", json=placement_json(id=pid, location={"postcode": postcode}),
                              headers=w.h("employer")).status_code == 201
-    with w.db.write() as tx:  # stored before place names were checked for ambiguity
-        row = tx.execute(select(PlacementRow).where(PlacementRow.id == "p-hengelo")).scalar_one()
-        row.body = {**row.body, "location": {"place": "Hengelo"}}
+    stored_as_before(w, PlacementRow, "p-hengelo", "location")
     employer = web.client("employer")
     page = employer.get("/werkgever/plekken/p-utrecht").text
     assert "3511 <span class=\"muted\">(= Utrecht (Utrecht))</span>" in page
