@@ -139,3 +139,12 @@ def test_the_command_line_shows_the_resolved_home_with_every_list(tmp_path, monk
                      str(tmp_path / "p.jsonl"), "--out", str(out)]) == 0
     [line] = out.read_text(encoding="utf-8").splitlines()
     assert json.loads(line)["home"]["label"] == "Hengelo (gemeente Bronckhorst, Gelderland)"
+
+
+def test_an_other_name_two_towns_share_is_refused_through_the_api_and_nothing_is_written(world):
+    r = world.client.post("/v1/candidates", json=candidate_json(id="c-o", home={"place": "Ouderkerk"}),
+                          headers=world.h("coach"))
+    assert r.status_code == 422 and r.json()["problems"] == [
+        "home.place: 'Ouderkerk' is ambiguous: Ouderkerk aan de Amstel (Noord-Holland), Ouderkerk aan den IJssel "
+        "(Zuid-Holland); give a postcode or the province"]
+    assert _count(world, CandidateRow) == 0
