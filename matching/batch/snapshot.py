@@ -222,10 +222,15 @@ class PlaceSnapshot:
 
     def region(self, lat: float, lon: float, km: float) -> np.ndarray:
         """Rows of every place within ``km`` of (lat, lon), and a few just beyond; ascending."""
-        return self.reach(lat, lon, km)[0]
+        return self._within(lat, lon, km)[0]
 
     def reach(self, lat: float, lon: float, km: float) -> tuple[np.ndarray, np.ndarray]:
         """:meth:`region` and the distance in km of each of its places, as ``evaluate`` measures it."""
+        rows, squared = self._within(lat, lon, km)
+        return rows, arc_km(squared)
+
+    def _within(self, lat: float, lon: float, km: float) -> tuple[np.ndarray, np.ndarray]:
+        """The region's rows and their squared chords (a region alone needs no arcsine)."""
         rows: list[np.ndarray] = []
         chords: list[np.ndarray] = []
         if len(self):
@@ -242,7 +247,7 @@ class PlaceSnapshot:
                 chords.append(squared[keep])
         if not rows:
             return np.zeros(0, np.int64), np.zeros(0)
-        return np.concatenate(rows), arc_km(np.concatenate(chords))
+        return np.concatenate(rows), np.concatenate(chords)
 
     def distances(self, lat: float, lon: float, rows: np.ndarray) -> np.ndarray:
         """The distance in km of each of ``rows`` from (lat, lon), as ``evaluate`` measures it."""
