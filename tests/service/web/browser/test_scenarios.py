@@ -175,3 +175,22 @@ def test_the_keyboard_reaches_the_login_form_and_submits_it(page):
     expect(page.get_by_role("link", name="Naar de inhoud")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#main")).to_be_focused()
+
+
+def test_a_timeline_fact_is_not_marked_as_a_warning(page):
+    """On the coach's pages a timeline message of level info keeps the quiet border;
+    warnings and urgent ones are marked, overdue ones more strongly still."""
+    log_in(page, "coach")
+    page.wait_for_url("**/coach")
+    colours = page.evaluate("""() => {
+        const out = {};
+        for (const level of ["info", "warning", "urgent", "overdue"]) {
+            const p = document.createElement("p");
+            p.className = "warning " + level;
+            document.querySelector("main").appendChild(p);
+            out[level] = getComputedStyle(p).borderLeftColor;
+        }
+        return out;
+    }""")
+    assert colours["warning"] == colours["urgent"]
+    assert len({colours["info"], colours["warning"], colours["overdue"]}) == 3, colours
